@@ -1,0 +1,131 @@
+"""Speed measurements: the ganlab trainer against a plain PyTorch loop, in the same process.
+
+The plain loop is the textbook one a student would write for the *same* networks, batch,
+objective and Lipschitz method: D on the real and the fake batch in two passes with label
+tensors, fakes made with a graph and then detached, a fresh generator forward for the G step
+with D's weight gradients computed and thrown away, default (for-each) Adam, float32, and
+PyTorch's default thread count. Both loops run alternately ``repeats`` times; medians are reported.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+from ganlab.config import ToyConfig
+from ganlab.experiment import ToyExperiment, build_toy_networks
+from ganlab.presets import recommended
+
+BENCH_OBJECTIVES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge", "lsgan")
+
+
+def plain_toy_loop(config: ToyConfig):
+    """A closure running one textbook training iteration per call, for ``config``'s networks."""
+    from ganlab.data.toy import get_toy
+
+    g, d = build_toy_networks(config.replace(precision="fp32"), torch.device("cpu"))
+    method = config.lipschitz_method
+    if method == "sn":
+        for layer in [m for m in d.modules() if isinstance(m, torch.nn.Linear)]:
+            torch.nn.utils.parametrizations.spectral_norm(layer)
+    dist = get_toy(config.data, config.points)
+    opt_cls = {"adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}[config.optimizer]
+    extra_g = {"betas": config.betas_g} if config.optimizer == "adam" else {}
+    extra_d = {"betas": config.betas_d} if config.optimizer == "adam" else {}
+    opt_g = opt_cls(g.parameters(), lr=config.lr_g, **extra_g)
+    opt_d = opt_cls(d.parameters(), lr=config.lr_d, **extra_d)
+    bce = torch.nn.BCEWithLogitsLoss()
+    B, obj = config.batch, config.objective
+    ones, zeros = torch.ones(B, 1), torch.zeros(B, 1)
+
+    def d_loss(real_out, fake_out):
+        if obj in ("minimax", "nonsaturating"):
+            return bce(real_out, ones) + bce(fake_out, zeros)
+        if obj in ("wgan", "wgan-gp"):
+            return -(real_out.mean() - fake_out.mean())
+        if obj == "hinge":
+            return F.relu(1 - real_out).mean() + F.relu(1 + fake_out).mean()
+        return 0.5 * ((real_out - 1) ** 2).mean() + 0.5 * (fake_out ** 2).mean()
+
+    def g_loss(fake_out):
+        if obj == "minimax":
+            return -bce(fake_out, zeros)
+        if obj == "nonsaturating":
+            return bce(fake_out, ones)
+        if obj == "lsgan":
+            return 0.5 * ((fake_out - 1) ** 2).mean()
+        return -fake_out.mean()
+
+    def iteration():
+        for _ in range(config.n_critic):
+            real = dist.sample(B)
+            fake = g(torch.randn(B, config.latent_dim)).detach()
+            loss = d_loss(d(real), d(fake))
+            if method == "gp":
+                alpha = torch.rand(B, 1)
+                x_hat = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+                grad = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)[0]
+                loss = loss + config.gp_weight * ((grad.norm(2, dim=1) - 1) ** 2).mean()
+            elif method == "r1":
+                x = real.clone().requires_grad_(True)
+                grad = torch.autograd.grad(d(x).sum(), x, create_graph=True)[0]
+                loss = loss + 0.5 * config.r1_weight * grad.pow(2).sum(1).mean()
+            opt_d.zero_grad()
+            loss.backward()
+            opt_d.step()
+            if method == "clip":
+                for p in d.parameters():
+                    p.data.clamp_(-config.clip, config.clip)
+        loss = g_loss(d(g(torch.randn(B, config.latent_dim))))
+        opt_g.zero_grad()
+        loss.backward()
+        opt_g.step()
+
+    return iteration
+
+
+def _rate(step_fn, seconds: float, threads: int) -> float:
+    """Iterations per second of ``step_fn`` over about ``seconds`` (after a short warm-up)."""
+    torch.set_num_threads(threads)
+    for _ in range(20):
+        step_fn()
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step_fn()
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_threads: int = 1) -> list[dict]:
+    """Steps/s of the ganlab trainer and of the plain loop, per objective, at the recommended config."""
+    default_threads = torch.get_num_threads()
+    rows = []
+    try:
+        for name in objectives or BENCH_OBJECTIVES:
+            config = recommended(name, data="ring8")
+            exp = ToyExperiment(config, "cpu")
+            plain = plain_toy_loop(config)
+            ours, base = [], []
+            for _ in range(repeats):
+                base.append(_rate(plain, seconds, default_threads))
+                ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
+            o, b = statistics.median(ours), statistics.median(base)
+            rows.append({"objective": name, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
+                         "hidden": config.hidden, "depth": config.depth, "batch": config.batch,
+                         "ganlab_steps_per_second": round(o, 1), "plain_steps_per_second": round(b, 1),
+                         "speedup": round(o / b, 2), "ganlab_threads": trainer_threads,
+                         "plain_threads": default_threads, "precision": "bf16" if exp.trainer.generator.hidden_dtype else "fp32"})
+    finally:
+        torch.set_num_threads(default_threads)
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    head = f"{'objective':14s} {'lipschitz':9s} {'k':>2s} {'ganlab it/s':>12s} {'plain it/s':>11s} {'speedup':>8s}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(f"{r['objective']:14s} {r['lipschitz']:9s} {r['n_critic']:>2d} {r['ganlab_steps_per_second']:>12.1f} "
+                     f"{r['plain_steps_per_second']:>11.1f} {r['speedup']:>7.2f}×")
+    return "\n".join(lines)

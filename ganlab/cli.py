@@ -1,0 +1,167 @@
+"""``python -m ganlab ...``: train and evaluate toy GANs, list presets, benchmark.
+
+Every bad input ends in one line, ``error: <what is wrong>``, and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+
+import torch
+
+from ganlab.errors import GanlabError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments in one line instead of usage + error."""
+
+    def error(self, message: str):  # noqa: D401 - argparse hook
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _toy_parser(sub) -> None:
+    from ganlab.data.toy import TOY_NAMES
+    from ganlab.lipschitz import LIPSCHITZ_METHODS
+    from ganlab.objectives import OBJECTIVE_NAMES
+    from ganlab.presets import PRESETS, RECOMMENDED_STEPS
+
+    p = sub.add_parser("toy", help="train a toy 2D GAN and evaluate it (modes, high quality, exact W1)")
+    p.add_argument("--data", help=f"one of {', '.join(TOY_NAMES)} (default ring8)")
+    p.add_argument("--objective", help=f"one of {', '.join(OBJECTIVE_NAMES)} (default nonsaturating)")
+    p.add_argument("--preset", help=f"start from a lecture preset: {', '.join(PRESETS)}")
+    p.add_argument("--steps", type=int, default=None, help=f"generator steps (default {RECOMMENDED_STEPS})")
+    p.add_argument("--seconds", type=float, help="train for this many seconds instead of a step count")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--lipschitz", help=f"one of {', '.join(LIPSCHITZ_METHODS)}")
+    p.add_argument("--hidden", type=int)
+    p.add_argument("--depth", type=int)
+    p.add_argument("--activation")
+    p.add_argument("--latent-dim", type=int)
+    p.add_argument("--prior")
+    p.add_argument("--batch", type=int)
+    p.add_argument("--n-critic", type=int, help="k: discriminator steps per generator step")
+    p.add_argument("--optimizer")
+    p.add_argument("--lr-g", type=float)
+    p.add_argument("--lr-d", type=float)
+    p.add_argument("--clip", type=float, help="weight clipping bound c")
+    p.add_argument("--gp-weight", type=float, help="gradient penalty λ")
+    p.add_argument("--r1-weight", type=float, help="R1 γ")
+    p.add_argument("--label-smoothing", type=float)
+    p.add_argument("--instance-noise", type=float)
+    p.add_argument("--precision", help="auto, fp32 or bf16 (hidden layers)")
+    p.add_argument("--no-lr-decay", action="store_true", help="keep learning rates constant (default: decay linearly to 0)")
+    p.add_argument("--eval-samples", type=int, default=2500, help="generator samples for the metrics")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--threads", type=int, default=1, help="CPU threads for torch (small MLPs run best on 1)")
+    p.add_argument("--save", help="write a safetensors checkpoint here")
+    p.add_argument("--json", action="store_true", help="end with one JSON line of results")
+
+
+_CONFIG_FLAGS = ("data", "seed", "lipschitz", "hidden", "depth", "activation", "latent_dim", "prior", "batch",
+                 "n_critic", "optimizer", "lr_g", "lr_d", "clip", "gp_weight", "r1_weight",
+                 "label_smoothing", "instance_noise", "precision")
+
+
+def _toy_config(args):
+    from ganlab.presets import RECOMMENDED_STEPS, get_preset, recommended
+
+    overrides = {k: getattr(args, k) for k in _CONFIG_FLAGS if getattr(args, k) is not None}
+    if args.preset:
+        preset = get_preset(args.preset)
+        if args.objective:
+            overrides["objective"] = args.objective
+        config, steps = preset.config.replace(**overrides), preset.steps
+    else:
+        config, steps = recommended(args.objective or "nonsaturating", **overrides), RECOMMENDED_STEPS
+    if args.steps is not None:
+        if args.steps < 0:
+            raise GanlabError(f"steps must be ≥ 0, got {args.steps}")
+        steps = args.steps
+    if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
+        raise GanlabError(f"seconds must be a positive number, got {args.seconds}")
+    if not args.no_lr_decay and args.seconds is None:
+        config = config.replace(lr_decay_steps=steps)
+    return config, steps
+
+
+def cmd_toy(args) -> int:
+    from ganlab.checkpoints import save_toy
+    from ganlab.experiment import ToyExperiment
+
+    if args.threads < 1:
+        raise GanlabError(f"threads must be ≥ 1, got {args.threads}")
+    if args.eval_samples < 1 or args.eval_samples > 100_000:
+        raise GanlabError(f"eval-samples must be between 1 and 100000, got {args.eval_samples}")
+    torch.set_num_threads(args.threads)
+    config, steps = _toy_config(args)
+    exp = ToyExperiment(config, args.device)
+    if not args.json:
+        print(f"training {config.objective} ({config.lipschitz_method}) on {config.data} for "
+              f"{f'{args.seconds:g} s' if args.seconds else f'{steps} steps'} on {exp.device}")
+    exp.train(steps=None if args.seconds else steps, seconds=args.seconds)
+    started = time.perf_counter()
+    metrics = exp.evaluate(args.eval_samples)
+    eval_seconds = time.perf_counter() - started
+    result = {"data": config.data, "objective": config.objective, "lipschitz": config.lipschitz_method,
+              "steps": exp.step, "seconds": round(exp.seconds, 3),
+              "steps_per_second": round(exp.step / exp.seconds, 1) if exp.seconds else 0.0,
+              **metrics, "eval_seconds": round(eval_seconds, 3), "seed": config.seed, "device": str(exp.device)}
+    if args.save:
+        save_toy(args.save, exp, notes={"metrics": {k: v for k, v in metrics.items() if k != "mode_counts"}})
+        result["saved"] = args.save
+    if args.json:
+        print(json.dumps(result))
+    else:
+        modes = (f"{result['modes_covered']}/{result['modes_total']} modes, "
+                 f"{100 * result['hq_fraction']:.1f}% high quality, " if result["modes_total"] else "")
+        print(f"{exp.step} steps in {exp.seconds:.1f} s ({result['steps_per_second']:.0f} steps/s): "
+              f"{modes}W1 = {result['w1']:.4f}, grid JS = {result['grid_js']:.4f}")
+    return 0
+
+
+def cmd_presets(args) -> int:
+    from ganlab.presets import PRESETS
+
+    for p in PRESETS.values():
+        print(f"{p.key:20s} {p.title}\n{'':20s} {p.watch_for}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from ganlab.bench import bench_toy, format_table
+
+    if args.what != "toy":
+        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy")
+    rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
+                     seconds=args.seconds, repeats=args.repeats)
+    print(format_table(rows) if not args.json else json.dumps({"benchmark": "toy", "rows": rows}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m ganlab", description="ganlab: a laboratory for generative adversarial networks")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _toy_parser(sub)
+    sub.add_parser("presets", help="list the lecture presets")
+    b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
+    b.add_argument("what", help="toy")
+    b.add_argument("--objectives", help="comma-separated subset (default: all)")
+    b.add_argument("--seconds", type=float, default=2.0, help="timing window per measurement")
+    b.add_argument("--repeats", type=int, default=3, help="alternating repeats; the median is reported")
+    b.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench}
+    try:
+        return handlers[args.command](args)
+    except GanlabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

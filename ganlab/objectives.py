@@ -1,0 +1,128 @@
+"""GAN objectives as pure functions of the discriminator's raw outputs.
+
+Conventions. ``real`` and ``fake`` are the raw outputs of D on a real batch x ~ p_r and a
+generated batch G(z), z ~ p_z. For a *discriminator* (minimax, nonsaturating) they are logits
+and D(x) = σ(logit) is a probability; for a *critic* (wgan, hinge) or a least-squares
+discriminator (lsgan) they are unbounded scores f(x). Every loss is a mean over the batch,
+and every loss is minimised (the discriminator's maximisation is written as a minimisation).
+
+Working in logits keeps the logs finite: log σ(a) = −softplus(−a), log(1 − σ(a)) = −softplus(a).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from ganlab.errors import GanlabError
+
+Tensor = torch.Tensor
+
+
+def bce_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
+    """Discriminator loss of the minimax game (the same for minimax and nonsaturating):
+
+    L_D = −E_x[log D(x)] − E_z[log(1 − D(G(z)))].
+
+    With one-sided label smoothing the real target t < 1 replaces 1 (fakes keep target 0):
+    L_D = −E_x[t log D(x) + (1 − t) log(1 − D(x))] − E_z[log(1 − D(G(z)))].
+    """
+    real_term = real_target * F.softplus(-real) + (1.0 - real_target) * F.softplus(real)
+    return real_term.mean() + F.softplus(fake).mean()
+
+
+def minimax_g_loss(fake: Tensor) -> Tensor:
+    """Saturating generator loss of the original minimax game: L_G = E_z[log(1 − D(G(z)))].
+
+    Its gradient vanishes where D confidently rejects the fakes (D(G(z)) → 0), which is
+    exactly where the generator is bad: the "vanishing gradients" lecture.
+    """
+    return -F.softplus(fake).mean()
+
+
+def nonsaturating_g_loss(fake: Tensor) -> Tensor:
+    """Non-saturating generator loss: L_G = −E_z[log D(G(z))] (same fixed point, strong early gradients)."""
+    return F.softplus(-fake).mean()
+
+
+def wgan_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
+    """Critic loss of WGAN: L_f = E_z[f(G(z))] − E_x[f(x)].
+
+    Minimising it maximises E_x[f(x)] − E_z[f(G(z))], which for a 1-Lipschitz f is the
+    Kantorovich–Rubinstein dual of W1(p_r, p_g).
+    """
+    return fake.mean() - real.mean()
+
+
+def wgan_g_loss(fake: Tensor) -> Tensor:
+    """Generator loss of WGAN (and of hinge GANs): L_G = −E_z[f(G(z))]."""
+    return -fake.mean()
+
+
+def hinge_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
+    """Hinge critic loss: L_f = E_x[max(0, 1 − f(x))] + E_z[max(0, 1 + f(G(z)))]."""
+    return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
+
+
+def lsgan_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
+    """Least-squares discriminator loss (a = 0, b = t, default t = 1):
+
+    L_D = ½ E_x[(D(x) − t)²] + ½ E_z[D(G(z))²].
+    """
+    return 0.5 * (real - real_target).pow(2).mean() + 0.5 * fake.pow(2).mean()
+
+
+def lsgan_g_loss(fake: Tensor) -> Tensor:
+    """Least-squares generator loss (c = 1): L_G = ½ E_z[(D(G(z)) − 1)²]."""
+    return 0.5 * (fake - 1.0).pow(2).mean()
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A named pair of losses plus how to read the discriminator's output.
+
+    ``kind`` is ``discriminator`` when outputs are logits of a probability, ``critic`` when they
+    are Wasserstein critic scores (then E f(real) − E f(fake) estimates W1), and ``score`` for
+    other unbounded outputs (hinge, least squares).
+    """
+
+    name: str
+    d_loss: Callable[..., Tensor]
+    g_loss: Callable[[Tensor], Tensor]
+    kind: str
+    lipschitz: str  # the Lipschitz method this objective implies by default
+    summary: str
+
+    @property
+    def outputs_probability(self) -> bool:
+        return self.kind == "discriminator"
+
+    @property
+    def is_critic(self) -> bool:
+        return self.kind == "critic"
+
+
+OBJECTIVES: dict[str, Objective] = {
+    "minimax": Objective("minimax", bce_d_loss, minimax_g_loss, "discriminator", "none",
+                         "original minimax game, saturating generator loss log(1 − D(G(z)))"),
+    "nonsaturating": Objective("nonsaturating", bce_d_loss, nonsaturating_g_loss, "discriminator", "none",
+                               "minimax discriminator, non-saturating generator loss −log D(G(z))"),
+    "wgan": Objective("wgan", wgan_d_loss, wgan_g_loss, "critic", "clip",
+                      "Wasserstein GAN: critic maximises E f(x) − E f(G(z)), weights clipped"),
+    "wgan-gp": Objective("wgan-gp", wgan_d_loss, wgan_g_loss, "critic", "gp",
+                         "Wasserstein GAN with gradient penalty λ E(‖∇f(x̂)‖ − 1)²"),
+    "hinge": Objective("hinge", hinge_d_loss, wgan_g_loss, "score", "none",
+                       "hinge loss: E max(0, 1 − f(x)) + E max(0, 1 + f(G(z)))"),
+    "lsgan": Objective("lsgan", lsgan_d_loss, lsgan_g_loss, "score", "none",
+                       "least squares: ½E(D(x) − 1)² + ½E D(G(z))²"),
+}
+OBJECTIVE_NAMES: tuple[str, ...] = tuple(OBJECTIVES)
+
+
+def get_objective(name: str) -> Objective:
+    """The objective called ``name`` (one of OBJECTIVE_NAMES)."""
+    if name not in OBJECTIVES:
+        raise GanlabError(f"unknown objective '{name}'; choose one of: {', '.join(OBJECTIVE_NAMES)}")
+    return OBJECTIVES[name]
