@@ -1,10 +1,10 @@
 """Speed measurements: the ganlab trainer against a plain PyTorch loop, in the same process.
 
-The plain loop is the textbook one a student would write for the *same* networks, batch,
-objective and Lipschitz method: D on the real and the fake batch in two passes with label
-tensors, fakes made with a graph and then detached, a fresh generator forward for the G step
-with D's weight gradients computed and thrown away, default (for-each) Adam, float32, and
-PyTorch's default thread count. Both loops run alternately ``repeats`` times; medians are reported.
+The plain loop is the one the PyTorch DCGAN tutorial teaches, for the *same* networks, batch,
+objective and Lipschitz method: D's loss on the real batch and on the fake batch each
+back-propagated on its own, label tensors, fakes made with a graph and then detached, a fresh
+generator forward for the G step (the textbook algorithm) with D's weight gradients computed and
+thrown away, default (for-each) Adam, float32, and PyTorch's default thread count. Both loops run alternately ``repeats`` times; medians are reported.
 """
 from __future__ import annotations
 
@@ -38,48 +38,59 @@ def plain_toy_loop(config: ToyConfig):
     opt_d = opt_cls(d.parameters(), lr=config.lr_d, **extra_d)
     bce = torch.nn.BCEWithLogitsLoss()
     B, obj = config.batch, config.objective
-    ones, zeros = torch.ones(B, 1), torch.zeros(B, 1)
 
-    def d_loss(real_out, fake_out):
+    def real_loss(out):
         if obj in ("minimax", "nonsaturating"):
-            return bce(real_out, ones) + bce(fake_out, zeros)
-        if obj in ("wgan", "wgan-gp"):
-            return -(real_out.mean() - fake_out.mean())
+            return bce(out, torch.full((B, 1), 1.0))
         if obj == "hinge":
-            return F.relu(1 - real_out).mean() + F.relu(1 + fake_out).mean()
-        return 0.5 * ((real_out - 1) ** 2).mean() + 0.5 * (fake_out ** 2).mean()
-
-    def g_loss(fake_out):
-        if obj == "minimax":
-            return -bce(fake_out, zeros)
-        if obj == "nonsaturating":
-            return bce(fake_out, ones)
+            return F.relu(1 - out).mean()
         if obj == "lsgan":
-            return 0.5 * ((fake_out - 1) ** 2).mean()
-        return -fake_out.mean()
+            return 0.5 * ((out - 1) ** 2).mean()
+        return -out.mean()
+
+    def fake_loss(out):
+        if obj in ("minimax", "nonsaturating"):
+            return bce(out, torch.full((B, 1), 0.0))
+        if obj == "hinge":
+            return F.relu(1 + out).mean()
+        if obj == "lsgan":
+            return 0.5 * (out ** 2).mean()
+        return out.mean()
+
+    def g_loss(out):
+        if obj == "minimax":
+            return -bce(out, torch.full((B, 1), 0.0))
+        if obj == "nonsaturating":
+            return bce(out, torch.full((B, 1), 1.0))
+        if obj == "lsgan":
+            return 0.5 * ((out - 1) ** 2).mean()
+        return -out.mean()
 
     def iteration():
         for _ in range(config.n_critic):
+            d.zero_grad()
             real = dist.sample(B)
-            fake = g(torch.randn(B, config.latent_dim)).detach()
-            loss = d_loss(d(real), d(fake))
+            real_loss(d(real)).backward()
+            fake = g(torch.randn(B, config.latent_dim))
+            fake_loss(d(fake.detach())).backward()
+            loss = None
             if method == "gp":
                 alpha = torch.rand(B, 1)
-                x_hat = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+                x_hat = (alpha * real + (1 - alpha) * fake.detach()).requires_grad_(True)
                 grad = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)[0]
-                loss = loss + config.gp_weight * ((grad.norm(2, dim=1) - 1) ** 2).mean()
+                loss = config.gp_weight * ((grad.norm(2, dim=1) - 1) ** 2).mean()
             elif method == "r1":
                 x = real.clone().requires_grad_(True)
                 grad = torch.autograd.grad(d(x).sum(), x, create_graph=True)[0]
-                loss = loss + 0.5 * config.r1_weight * grad.pow(2).sum(1).mean()
-            opt_d.zero_grad()
-            loss.backward()
+                loss = 0.5 * config.r1_weight * grad.pow(2).sum(1).mean()
+            if loss is not None:
+                loss.backward()
             opt_d.step()
             if method == "clip":
                 for p in d.parameters():
                     p.data.clamp_(-config.clip, config.clip)
+        g.zero_grad()
         loss = g_loss(d(g(torch.randn(B, config.latent_dim))))
-        opt_g.zero_grad()
         loss.backward()
         opt_g.step()
 

@@ -84,8 +84,9 @@ def _toy_config(args):
         steps = args.steps
     if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
         raise GanlabError(f"seconds must be a positive number, got {args.seconds}")
-    if not args.no_lr_decay and args.seconds is None:
-        config = config.replace(lr_decay_steps=steps)
+    if not args.no_lr_decay and args.seconds is None:  # schedules end with the run
+        config = config.replace(lr_decay_steps=steps,
+                                noise_anneal_steps=steps if config.noise_anneal_steps else 0)
     return config, steps
 
 

@@ -144,7 +144,7 @@ class ToyConfig(TrainSettings):
 
     data: str = "ring8"
     points: tuple[tuple[float, float], ...] | None = None  # for data = "custom"
-    hidden: int = 128
+    hidden: int = 64
     depth: int = 3
     activation: str = "relu"
     latent_dim: int = 2

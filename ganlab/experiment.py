@@ -24,7 +24,7 @@ from ganlab.trainer import StepRecord, Trainer
 
 def build_toy_networks(config: ToyConfig, device: torch.device) -> tuple[torch.nn.Module, torch.nn.Module]:
     """G: R^latent → R² and D: R² → R, initialised from ``config.seed`` (same on every device)."""
-    dtype = hidden_dtype(config.precision, device)
+    dtype = hidden_dtype(config.precision, device, config.hidden)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         g = mlp_generator(config.latent_dim, config.hidden, config.depth, config.activation, hidden_dtype=dtype)

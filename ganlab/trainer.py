@@ -26,10 +26,11 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from ganlab.backprop import ManualMLP, output_gradient, supports
 from ganlab.config import TrainSettings
 from ganlab.errors import GanlabError
-from ganlab.lipschitz import (apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm,
-                              r1_penalty)
+from ganlab.flat import flatten_parameters
+from ganlab.lipschitz import apply_spectral_norm, gradient_penalty, has_batch_norm, r1_penalty
 from ganlab.objectives import get_objective
 from ganlab.priors import Prior
 
@@ -78,13 +79,6 @@ def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> 
     raise GanlabError(f"unknown optimizer '{name}'")
 
 
-def _grad_norm(params: list[Tensor]) -> Tensor:
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return torch.zeros(())
-    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-
-
 class Trainer:
     """Trains ``generator`` against ``discriminator`` with the given ``settings``.
 
@@ -96,7 +90,8 @@ class Trainer:
     snapshot_every = 50
 
     def __init__(self, generator: nn.Module, discriminator: nn.Module, sample_real: RealSampler,
-                 prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu"):
+                 prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
+                 manual_backprop: bool = True):
         self.device = torch.device(device)
         self.settings = settings
         self.objective = get_objective(settings.objective)
@@ -111,9 +106,14 @@ class Trainer:
         self.sample_real, self.prior = sample_real, prior
         self.rng = torch.Generator(device=self.device).manual_seed(settings.seed + 1)
         s = settings
-        self.opt_g = make_optimizer(s.optimizer, self.generator.parameters(), s.lr_g, s.betas_g)
-        self.opt_d = make_optimizer(s.optimizer, self.discriminator.parameters(), s.lr_d, s.betas_d)
-        self._g_params = list(self.generator.parameters())
+        self._g_flat = flatten_parameters(self.generator)
+        self._d_flat = flatten_parameters(self.discriminator)
+        self.opt_g = make_optimizer(s.optimizer, [self._g_flat], s.lr_g, s.betas_g)
+        self.opt_d = make_optimizer(s.optimizer, [self._d_flat], s.lr_d, s.betas_d)
+        # Hand-written backprop when both nets are plain MLPs and no second derivatives are needed.
+        self._manual = None
+        if manual_backprop and self.lipschitz in ("none", "clip") and supports(generator) and supports(discriminator):
+            self._manual = (ManualMLP(self.generator), ManualMLP(self.discriminator))
         self._d_params = list(self.discriminator.parameters())
         self.step_count = 0
         self._good: dict | None = None
@@ -165,46 +165,65 @@ class Trainer:
                 group["lr"] = lr * factor
 
     # ----------------------------------------------------------------- training
+    def _d_loss(self, out: Tensor) -> Tensor:
+        B = self.settings.batch
+        return self.objective.d_loss(out[:B], out[B:], 1.0 - self.settings.label_smoothing)
+
     def _discriminator_step(self, noise: float) -> list[Tensor]:
         s, B = self.settings, self.settings.batch
         real = self.sample_real(B, self.rng)
         with torch.no_grad():
             fake = self.generator(self.sample_latent(B))
-        out = self.discriminator(self._noisy(torch.cat([real, fake]), noise)).flatten()
-        d_real, d_fake = out[:B], out[B:]
-        loss = self.objective.d_loss(d_real, d_fake, 1.0 - s.label_smoothing)
+        x = self._noisy(torch.cat([real, fake]), noise)
         penalty = None
-        if self.lipschitz == "gp":
-            penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)
-        elif self.lipschitz == "r1":
-            penalty = r1_penalty(self.discriminator, real, s.r1_weight)
-        total = loss if penalty is None else loss + penalty
-        self.opt_d.zero_grad(set_to_none=True)
-        total.backward()
-        norm = _grad_norm(self._d_params)
+        if self._manual is not None:  # same gradients as below, written out by hand
+            out, cache = self._manual[1].forward(x)
+            out = out.flatten()
+            loss, (grad_out,) = output_gradient(self._d_loss, out)
+            self._manual[1].backward(cache, grad_out[:, None])
+            total = loss
+        else:
+            out = self.discriminator(x).flatten()
+            loss = self._d_loss(out)
+            if self.lipschitz == "gp":
+                penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)
+            elif self.lipschitz == "r1":
+                penalty = r1_penalty(self.discriminator, real, s.r1_weight)
+            total = loss if penalty is None else loss + penalty
+            self._d_flat.grad.zero_()
+            total.backward()
+        norm = self._d_flat.grad.norm()
         self._check_finite(total, norm, "discriminator")
         self.opt_d.step()
         if self.lipschitz == "clip":
-            clip_weights(self.discriminator, s.clip)
-        d_out = d_real.detach().float(), d_fake.detach().float()
-        if self.objective.outputs_probability:
-            d_out = torch.sigmoid(d_out[0]), torch.sigmoid(d_out[1])
+            with torch.no_grad():
+                self._d_flat.clamp_(-s.clip, s.clip)  # clip_weights on the flat buffer: every parameter
+        out = out.detach().float()
+        shown = torch.sigmoid(out) if self.objective.outputs_probability else out
         pen = penalty.detach() if penalty is not None else torch.zeros((), device=self.device)
-        return [loss.detach(), norm, d_out[0].mean(), d_out[1].mean(),
-                (d_real.detach().mean() - d_fake.detach().mean()).float(), pen]
+        return [loss.detach(), norm, shown[:B].mean(), shown[B:].mean(), out[:B].mean() - out[B:].mean(), pen]
 
     def _generator_step(self, noise: float) -> list[Tensor]:
-        for p in self._d_params:
-            p.requires_grad_(False)
-        try:
-            fake = self.generator(self.sample_latent(self.settings.batch))
-            loss = self.objective.g_loss(self.discriminator(self._noisy(fake, noise)).flatten())
-            self.opt_g.zero_grad(set_to_none=True)
-            loss.backward()
-        finally:
-            for p in self._d_params:
-                p.requires_grad_(True)
-        norm = _grad_norm(self._g_params)
+        z = self.sample_latent(self.settings.batch)
+        if self._manual is not None:
+            g_net, d_net = self._manual
+            fake, g_cache = g_net.forward(z)
+            out, d_cache = d_net.forward(self._noisy(fake, noise))
+            loss, (grad_out,) = output_gradient(self.objective.g_loss, out.flatten())
+            grad_x = d_net.backward(d_cache, grad_out[:, None], param_grads=False, input_grad=True)
+            g_net.backward(g_cache, grad_x)
+        else:
+            for p in self._d_params:  # D is held fixed: no weight gradients are computed for it
+                p.requires_grad_(False)
+            try:
+                fake = self.generator(z)
+                loss = self.objective.g_loss(self.discriminator(self._noisy(fake, noise)).flatten())
+                self._g_flat.grad.zero_()
+                loss.backward()
+            finally:
+                for p in self._d_params:
+                    p.requires_grad_(True)
+        norm = self._g_flat.grad.norm()
         self._check_finite(loss, norm, "generator")
         self.opt_g.step()
         return [loss.detach(), norm]

@@ -1,0 +1,21 @@
+"""The Gradio app: one module per tab, each thin (widgets + event wiring calling the core)."""
+from __future__ import annotations
+
+
+def build_app():
+    """The multi-tab ganlab app (``gradio.Blocks``)."""
+    import gradio as gr
+
+    from ganlab.ui import toy_tab
+
+    with gr.Blocks(title="ganlab") as app:
+        gr.Markdown("# ganlab — a laboratory for generative adversarial networks")
+        with gr.Tabs():
+            with gr.Tab("Toy 2D", id="toy"):
+                toy_tab.build()
+    return app
+
+
+def launch_options(port: int = 7860) -> dict:
+    """Keyword arguments for ``launch``: loopback unless GRADIO_SERVER_NAME says otherwise."""
+    return {"server_port": port, "show_error": True}

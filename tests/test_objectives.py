@@ -1,0 +1,70 @@
+import math
+
+import pytest
+import torch
+
+from ganlab import objectives as O
+from ganlab.errors import GanlabError
+
+R = torch.tensor([0.0, 2.0])  # D outputs on real samples (logits or scores)
+F = torch.tensor([0.0, -1.0])  # D outputs on fake samples
+
+
+def sig(a):
+    return 1 / (1 + math.exp(-a))
+
+
+def close(a, b, tol=1e-6):
+    return abs(float(a) - float(b)) < tol
+
+
+def test_bce_discriminator_loss_is_minus_log_likelihood():
+    expected = -(math.log(sig(0)) + math.log(sig(2))) / 2 - (math.log(1 - sig(0)) + math.log(1 - sig(-1))) / 2
+    assert close(O.bce_d_loss(R, F), expected)
+
+
+def test_one_sided_label_smoothing_only_touches_real_targets():
+    t = 0.9
+    real = -(t * math.log(sig(0)) + (1 - t) * math.log(1 - sig(0)) + t * math.log(sig(2)) + (1 - t) * math.log(1 - sig(2))) / 2
+    fake = -(math.log(1 - sig(0)) + math.log(1 - sig(-1))) / 2
+    assert close(O.bce_d_loss(R, F, real_target=t), real + fake)
+
+
+def test_minimax_generator_loss_is_log_one_minus_d():
+    assert close(O.minimax_g_loss(F), (math.log(1 - sig(0)) + math.log(1 - sig(-1))) / 2)
+
+
+def test_nonsaturating_generator_loss_is_minus_log_d():
+    assert close(O.nonsaturating_g_loss(F), -(math.log(sig(0)) + math.log(sig(-1))) / 2)
+
+
+def test_wgan_losses():
+    assert close(O.wgan_d_loss(R, F), -1.5)
+    assert close(O.wgan_g_loss(F), 0.5)
+
+
+def test_hinge_loss():
+    assert close(O.hinge_d_loss(R, F), 1.0)
+
+
+def test_lsgan_losses():
+    assert close(O.lsgan_d_loss(R, F), 0.75)
+    assert close(O.lsgan_g_loss(F), 1.25)
+
+
+def test_saturating_loss_has_vanishing_gradient_where_d_rejects_fakes():
+    f = torch.tensor([-10.0], requires_grad=True)
+    (g_sat,) = torch.autograd.grad(O.minimax_g_loss(f), f)
+    f2 = torch.tensor([-10.0], requires_grad=True)
+    (g_ns,) = torch.autograd.grad(O.nonsaturating_g_loss(f2), f2)
+    assert abs(g_sat.item() + sig(-10)) < 1e-9  # ∂/∂a log(1 − σ(a)) = −σ(a) ≈ −4.5e−5
+    assert abs(g_ns.item() + (1 - sig(-10))) < 1e-6  # ∂/∂a −log σ(a) = −(1 − σ(a)) ≈ −1
+
+
+def test_registry_kinds():
+    assert O.get_objective("nonsaturating").outputs_probability
+    assert O.get_objective("wgan-gp").is_critic and O.get_objective("wgan-gp").lipschitz == "gp"
+    assert O.get_objective("wgan").lipschitz == "clip"
+    assert not O.get_objective("hinge").is_critic
+    with pytest.raises(GanlabError):
+        O.get_objective("wasserstein")
