@@ -8,7 +8,6 @@ import argparse
 import json
 import math
 import sys
-import time
 from collections.abc import Sequence
 
 import torch
@@ -92,7 +91,7 @@ def _toy_config(args):
 
 def cmd_toy(args) -> int:
     from ganlab.checkpoints import save_toy
-    from ganlab.experiment import ToyExperiment
+    from ganlab.experiment import train_and_evaluate
 
     if args.threads < 1:
         raise GanlabError(f"threads must be ≥ 1, got {args.threads}")
@@ -100,20 +99,13 @@ def cmd_toy(args) -> int:
         raise GanlabError(f"eval-samples must be between 1 and 100000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
     config, steps = _toy_config(args)
-    exp = ToyExperiment(config, args.device)
     if not args.json:
         print(f"training {config.objective} ({config.lipschitz_method}) on {config.data} for "
-              f"{f'{args.seconds:g} s' if args.seconds else f'{steps} steps'} on {exp.device}")
-    exp.train(steps=None if args.seconds else steps, seconds=args.seconds)
-    started = time.perf_counter()
-    metrics = exp.evaluate(args.eval_samples)
-    eval_seconds = time.perf_counter() - started
-    result = {"data": config.data, "objective": config.objective, "lipschitz": config.lipschitz_method,
-              "steps": exp.step, "seconds": round(exp.seconds, 3),
-              "steps_per_second": round(exp.step / exp.seconds, 1) if exp.seconds else 0.0,
-              **metrics, "eval_seconds": round(eval_seconds, 3), "seed": config.seed, "device": str(exp.device)}
+              f"{f'{args.seconds:g} s' if args.seconds else f'{steps} steps'}")
+    exp, result = train_and_evaluate(config, steps, args.seconds, args.eval_samples, args.device)
+    metrics = {k: v for k, v in result.items() if k in ("modes_covered", "modes_total", "hq_fraction", "mode_kl", "w1", "grid_js")}
     if args.save:
-        save_toy(args.save, exp, notes={"metrics": {k: v for k, v in metrics.items() if k != "mode_counts"}})
+        save_toy(args.save, exp, notes={"metrics": metrics})
         result["saved"] = args.save
     if args.json:
         print(json.dumps(result))

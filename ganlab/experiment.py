@@ -78,3 +78,23 @@ class ToyExperiment:
         """Mode coverage, high-quality fraction, exact W1 and grid JS on n seeded samples."""
         return evaluate_toy_samples(self.samples(n, seed), self.real_samples(n, seed + 1),
                                     self.distribution, w1_points)
+
+
+def train_and_evaluate(config: ToyConfig, steps: int | None = None, seconds: float | None = None,
+                       eval_samples: int = 2500, device: str = "auto") -> tuple[ToyExperiment, dict]:
+    """Train ``config`` for ``steps`` (or ``seconds``) and measure it: the CLI's and the API's result.
+
+    The dict holds ``data``, ``objective``, ``lipschitz``, ``steps``, ``seconds``,
+    ``steps_per_second``, the metrics of ``ToyExperiment.evaluate`` (modes, high quality, exact
+    W1, grid JS), ``eval_seconds``, ``seed`` and ``device``.
+    """
+    exp = ToyExperiment(config, device)
+    exp.train(steps=None if seconds else steps, seconds=seconds)
+    started = time.perf_counter()
+    metrics = exp.evaluate(eval_samples)
+    result = {"data": config.data, "objective": config.objective, "lipschitz": config.lipschitz_method,
+              "steps": exp.step, "seconds": round(exp.seconds, 3),
+              "steps_per_second": round(exp.step / exp.seconds, 1) if exp.seconds else 0.0,
+              **metrics, "eval_seconds": round(time.perf_counter() - started, 3),
+              "seed": config.seed, "device": str(exp.device)}
+    return exp, result

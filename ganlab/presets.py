@@ -54,8 +54,9 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
            "The critic surface stays smooth and sloped everywhere, every mode gets mass, and the "
            "critic's estimate E f(x) − E f(G(z)) falls together with the exact W1.",
            recommended("wgan-gp", data="ring8")),
-    Preset("nonsaturating-r1", "Non-saturating GAN with R1",
-           "The same vanilla discriminator, regularised by R1 on real data, covers all 8 modes.",
+    Preset("nonsaturating", "Non-saturating GAN, tuned",
+           "The same vanilla discriminator covers all 8 modes once Adam's momentum is off (β1 = 0), the "
+           "learning rate is higher and a little instance noise blurs D's view early on.",
            recommended("nonsaturating", data="ring8")),
     Preset("vanishing-gradients", "Vanishing gradients (saturating minimax loss)",
            "With log(1 − D(G(z))) the arrows on the fakes are tiny wherever D confidently rejects them: "

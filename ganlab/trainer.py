@@ -19,7 +19,6 @@ restored, and ``TrainingDiverged`` is raised.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -110,10 +109,8 @@ class Trainer:
         self._d_flat = flatten_parameters(self.discriminator)
         self.opt_g = make_optimizer(s.optimizer, [self._g_flat], s.lr_g, s.betas_g)
         self.opt_d = make_optimizer(s.optimizer, [self._d_flat], s.lr_d, s.betas_d)
-        # Hand-written backprop when both nets are plain MLPs and no second derivatives are needed.
-        self._manual = None
-        if manual_backprop and self.lipschitz in ("none", "clip") and supports(generator) and supports(discriminator):
-            self._manual = (ManualMLP(self.generator), ManualMLP(self.discriminator))
+        self._allow_manual = manual_backprop
+        self._pick_backprop()
         self._d_params = list(self.discriminator.parameters())
         self.step_count = 0
         self._good: dict | None = None
@@ -136,6 +133,34 @@ class Trainer:
         self.opt_d.load_state_dict(state["opt_d"])
         self.rng.set_state(state["rng"])
         self.step_count = int(state["step"])
+
+    def update_settings(self, settings: TrainSettings) -> None:
+        """Adopt new training settings mid-run (objective, k, learning rates, betas, tricks, batch).
+
+        Changes that need new networks or optimisers (optimizer type, spectral norm on/off)
+        raise ``GanlabError``; the caller should rebuild the experiment for those.
+        """
+        old = self.settings
+        method = settings.lipschitz_method
+        if settings.optimizer != old.optimizer:
+            raise GanlabError("a different optimizer needs a reset")
+        if (method == "sn") != (self.lipschitz == "sn"):
+            raise GanlabError("switching spectral normalization on or off needs a reset")
+        if method == "gp" and has_batch_norm(self.discriminator):
+            raise GanlabError("the gradient penalty needs a critic without batch norm")
+        self.settings, self.objective, self.lipschitz = settings, get_objective(settings.objective), method
+        self._pick_backprop()
+        for opt, lr, betas in ((self.opt_g, settings.lr_g, settings.betas_g), (self.opt_d, settings.lr_d, settings.betas_d)):
+            for group in opt.param_groups:
+                group["lr"] = lr
+                if "betas" in group:
+                    group["betas"] = tuple(betas)
+
+    def _pick_backprop(self) -> None:
+        """Hand-written backprop when both nets are plain MLPs and no second derivatives are needed."""
+        ok = (self._allow_manual and self.lipschitz in ("none", "clip")
+              and supports(self.generator) and supports(self.discriminator))
+        self._manual = (ManualMLP(self.generator), ManualMLP(self.discriminator)) if ok else None
 
     # ----------------------------------------------------------------- helpers
     def sample_latent(self, n: int) -> Tensor:
@@ -235,26 +260,31 @@ class Trainer:
             raise TrainingDiverged(f"training diverged at step {step}: the {who} loss or gradient became "
                                    f"NaN/inf; rolled back to step {self.step_count} (try a smaller learning rate)")
 
-    def step(self) -> StepRecord:
-        """One generator iteration preceded by k discriminator steps; returns its record."""
+    def train_discriminator(self) -> list[Tensor]:
+        """The k discriminator steps of one iteration; G is untouched. Returns D's last measurements."""
         self.generator.train()
         self.discriminator.train()
-        noise = self._noise_std()
         self._set_learning_rates()
+        noise = self._noise_std()
         for _ in range(self.settings.n_critic):
             d_vals = self._discriminator_step(noise)
-        g_vals = self._generator_step(noise)
+        return d_vals
+
+    def train_generator(self, d_vals: list[Tensor]) -> StepRecord:
+        """The generator step that completes an iteration begun by ``train_discriminator``."""
+        g_vals = self._generator_step(self._noise_std())
         self.step_count += 1
         d_loss, d_norm, d_real, d_fake, w1, pen, g_loss, g_norm = torch.stack(
             [v.float().reshape(()) for v in d_vals + g_vals]).tolist()
-        if not all(map(math.isfinite, (d_loss, g_loss))):
-            self.load_state_dict(self._good)
-            raise TrainingDiverged(f"training diverged: losses became NaN/inf; rolled back to step {self.step_count}")
         if self.step_count % self.snapshot_every == 0:
             self.snapshot()
         return StepRecord(self.step_count, d_loss, g_loss, d_norm, g_norm, d_real, d_fake,
                           w1 if self.objective.is_critic else None,
                           pen if self.lipschitz in ("gp", "r1") else None)
+
+    def step(self) -> StepRecord:
+        """One iteration: k discriminator steps, then one generator step; returns its record."""
+        return self.train_generator(self.train_discriminator())
 
     def run(self, steps: int, callback: Callable[[StepRecord], None] | None = None) -> StepRecord | None:
         """Run ``steps`` iterations; returns the last record (None when steps == 0)."""

@@ -5,14 +5,19 @@ from __future__ import annotations
 def build_app():
     """The multi-tab ganlab app (``gradio.Blocks``)."""
     import gradio as gr
+    import torch
 
     from ganlab.ui import toy_tab
+
+    # Each session trains in its own worker thread; one intra-op thread each keeps small
+    # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
+    torch.set_num_threads(1)
 
     with gr.Blocks(title="ganlab") as app:
         gr.Markdown("# ganlab — a laboratory for generative adversarial networks")
         with gr.Tabs():
             with gr.Tab("Toy 2D", id="toy"):
-                toy_tab.build()
+                toy_tab.build(app)
     return app
 
 

@@ -1,0 +1,254 @@
+"""Tab "Toy 2D": train a 2D GAN live and watch D(x), the samples, the gradients and the metrics."""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import gradio as gr
+
+from ganlab.config import OPTIMIZERS, ToyConfig
+from ganlab.data.toy import TOY_NAMES
+from ganlab.errors import GanlabError
+from ganlab.experiment import train_and_evaluate
+from ganlab.lipschitz import LIPSCHITZ_METHODS
+from ganlab.models.mlp import ACTIVATIONS
+from ganlab.objectives import OBJECTIVE_NAMES
+from ganlab.presets import PRESETS, get_preset, recommended
+from ganlab.priors import PRIOR_NAMES
+from ganlab.ui.toy_session import ToySession
+from ganlab.viz.layered import LAYERS
+
+DEFAULT_PRESET = "nonsaturating"
+# (config field, label, kind) for every control; kind picks the widget.
+FIELDS: list[tuple[str, str, Any]] = [
+    ("data", "distribution", list(TOY_NAMES)),
+    ("objective", "objective", list(OBJECTIVE_NAMES)),
+    ("lipschitz", "Lipschitz method (auto = the objective's own)", ["auto", *LIPSCHITZ_METHODS]),
+    ("n_critic", "k: discriminator steps per generator step", int),
+    ("optimizer", "optimizer", list(OPTIMIZERS)),
+    ("lr_g", "generator learning rate", float),
+    ("lr_d", "discriminator learning rate", float),
+    ("batch", "batch size", int),
+    ("hidden", "hidden width", int),
+    ("depth", "hidden layers", int),
+    ("activation", "activation", list(ACTIVATIONS)),
+    ("latent_dim", "latent dimension", int),
+    ("prior", "latent prior", list(PRIOR_NAMES)),
+    ("seed", "seed", int),
+    ("clip", "weight clip c", float),
+    ("gp_weight", "gradient penalty λ", float),
+    ("r1_weight", "R1 γ", float),
+    ("label_smoothing", "one-sided label smoothing", float),
+    ("instance_noise", "instance noise σ", float),
+]
+SPEEDS = {"full speed": None, "slow: 20 steps/frame": 20, "slower: 5 steps/frame": 5, "slowest: 1 step/frame": 1}
+LAYER_LABELS = {"surface": "D(x) / critic surface", "real": "real samples", "fake": "generated samples",
+                "arrows": "generator gradients", "manifold": "generator manifold"}
+VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "
+                "the critic's score f(x) (blue high, red low). **Green dots**: real data. **Purple dots**: G(z). "
+                "**Orange arrows**: −∂L_G/∂x, where the generator's loss pushes each fake sample. **Grey mesh**: the "
+                "image of a grid in latent space, how G folds the plane. Click legend entries to hide layers.")
+CHART_CAPTION = ("Losses and gradient norms per step; D(real) vs D(fake) (probabilities for a discriminator, raw "
+                 "scores for a critic); modes covered and high-quality fraction (VEEGAN protocol, 3σ); the exact "
+                 "W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); grid JS (≤ log 2).")
+BARS_CAPTION = "Mode collapse at a glance: high-quality samples per mode. Equal bars = every mode gets its share."
+
+
+def _widget(name: str, label: str, kind: Any, value: Any):
+    if isinstance(kind, list):
+        return gr.Dropdown(kind, value=value, label=label, elem_id=f"toy-{name}")
+    return gr.Number(value=value, label=label, precision=0 if kind is int else None, elem_id=f"toy-{name}")
+
+
+def config_from_values(base: ToyConfig, values: list[Any]) -> ToyConfig:
+    """``base`` with the controls' values applied; raises ``GanlabError`` for bad input."""
+    changes: dict[str, Any] = {}
+    for (name, label, kind), value in zip(FIELDS, values):
+        if value is None or value == "":
+            raise GanlabError(f"{label} is empty")
+        if kind is int and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        changes[name] = value
+    return base.replace(**changes)
+
+
+def _values(config: ToyConfig) -> list[Any]:
+    return [getattr(config, name) for name, _, _ in FIELDS]
+
+
+def _session(session: ToySession | None) -> ToySession:
+    return session if session is not None else ToySession(get_preset(DEFAULT_PRESET).config)
+
+
+def toy_run(data: str = "ring8", objective: str = "nonsaturating", steps: int = 2000, seed: int = 0) -> dict:
+    """Train a toy GAN with the recommended setting and return its metrics (as the CLI's --json).
+
+    steps: 1..20000 generator steps. Returns data, objective, steps, seconds, steps_per_second,
+    modes_covered, modes_total, hq_fraction, w1, grid_js, device, ... or {"error": message}.
+    """
+    try:
+        steps = int(steps)
+        if not 1 <= steps <= 20000:
+            raise GanlabError(f"steps must be between 1 and 20000, got {steps}")
+        config = recommended(objective, data=data, seed=int(seed), lr_decay_steps=steps)
+        if config.noise_anneal_steps:
+            config = config.replace(noise_anneal_steps=steps)
+        _, result = train_and_evaluate(config, steps, eval_samples=2500, device="cpu")
+        return result
+    except (GanlabError, ValueError, TypeError) as exc:
+        return {"error": str(exc).splitlines()[0]}
+
+
+def build(app: gr.Blocks) -> None:
+    """Lay out the tab and wire its events."""
+    start = get_preset(DEFAULT_PRESET)
+    state = gr.State(None, delete_callback=lambda s: s.close() if s is not None else None)
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            preset = gr.Dropdown([(p.title, p.key) for p in PRESETS.values()], value=start.key,
+                                 label="preset", elem_id="toy-preset")
+            watch = gr.Markdown(f"*Watch for:* {start.watch_for}")
+            with gr.Row():
+                play = gr.Button("▶ Play", variant="primary", elem_id="toy-play")
+                pause = gr.Button("❚❚ Pause", elem_id="toy-pause")
+            with gr.Row():
+                step = gr.Button("Step (D, then G)", elem_id="toy-step")
+                reset = gr.Button("↺ Reset", elem_id="toy-reset")
+            status = gr.Markdown("press **Play** to train", elem_id="toy-status")
+            speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
+            layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
+            controls = []
+            with gr.Accordion("objective and training", open=False):
+                for name, label, kind in FIELDS[1:8] + FIELDS[14:]:
+                    controls.append((name, _widget(name, label, kind, getattr(start.config, name))))
+            with gr.Accordion("data and networks (apply on Reset)", open=False):
+                for name, label, kind in FIELDS[:1] + FIELDS[8:14]:
+                    controls.append((name, _widget(name, label, kind, getattr(start.config, name))))
+            with gr.Accordion("save and load", open=False):
+                save = gr.Button("save run (safetensors)")
+                saved = gr.File(label="download", interactive=False)
+                upload = gr.File(label="load a saved run", file_types=[".safetensors"], type="filepath")
+        with gr.Column(scale=2):
+            view = gr.Plot(label="layered distributions", elem_id="toy-view")
+            gr.Markdown(VIEW_CAPTION)
+            bars = gr.Plot(label="mode histogram", elem_id="toy-bars")
+            gr.Markdown(BARS_CAPTION)
+    charts = gr.Plot(label="training curves", elem_id="toy-charts")
+    gr.Markdown(CHART_CAPTION)
+
+    order = {name: widget for name, widget in controls}
+    widgets = [order[name] for name, _, _ in FIELDS]
+    drawn = [state, view, charts, bars, status]
+
+    def draw(session: ToySession):
+        layered, hist, bars_fig, text = session.figures()
+        return session, layered, hist, bars_fig, text
+
+    def on_load(session):
+        session = _session(session)
+        if not session.run.metrics["step"]:
+            session.run.measure()
+        return draw(session)
+
+    def on_preset(key, session):
+        session = _session(session)
+        p = get_preset(key)
+        session.reset(p.config)
+        session.message = f"preset loaded: {p.title}"
+        return (*draw(session), f"*Watch for:* {p.watch_for}", *_values(p.config))
+
+    def on_play(session, *values):
+        session = _session(session)
+        if session.playing:
+            yield draw(session)
+            return
+        try:
+            session.apply(config_from_values(session.config, list(values)))
+        except GanlabError as exc:
+            session.message = f"⚠ {exc}"
+            yield draw(session)
+            return
+        for layered, hist, bars_fig, text in session.play():
+            yield (session, layered, hist if hist is not None else gr.skip(),
+                   bars_fig if bars_fig is not None else gr.skip(), text)
+
+    def on_pause(session):
+        if session is not None:
+            session.playing = False
+            session.message = "paused"
+
+    def on_step(session, *values):
+        session = _session(session)
+        if session.playing:
+            return draw(session)
+        try:
+            session.apply(config_from_values(session.config, list(values)))
+        except GanlabError as exc:
+            session.message = f"⚠ {exc}"
+            return draw(session)
+        session.step_once()
+        return draw(session)
+
+    def on_reset(session, *values):
+        session = _session(session)
+        session.playing = False
+        try:
+            session.reset(config_from_values(session.config, list(values)))
+        except GanlabError as exc:
+            session.message = f"⚠ {exc} (kept the current run)"
+        return draw(session)
+
+    def on_change(session, *values):
+        session = _session(session)
+        try:
+            session.apply(config_from_values(session.config, list(values)))
+        except GanlabError as exc:
+            session.message = f"⚠ {exc} (kept the previous value)"
+        return session, session.status()
+
+    def on_view_options(session, chosen_layers, chosen_speed):
+        session = _session(session)
+        session.layers = tuple(chosen_layers)
+        session.steps_per_frame = SPEEDS.get(chosen_speed)
+        if session.playing:
+            return session, gr.skip()
+        layered, _, _, _ = session.figures(charts=False)
+        return session, layered
+
+    def on_save(session):
+        session = _session(session)
+        from ganlab.checkpoints import save_toy
+
+        folder = tempfile.mkdtemp(prefix="ganlab-")
+        path = os.path.join(folder, f"ganlab-{session.config.data}-{session.config.objective}-step{session.run.step}.safetensors")
+        with session.lock:
+            save_toy(path, session.run.experiment)
+        return path
+
+    def on_upload(session, path):
+        session = _session(session)
+        if not path:
+            return (*draw(session), *_values(session.config))
+        session.playing = False
+        try:
+            session.load(path)
+        except GanlabError as exc:
+            session.message = f"⚠ {exc}"
+        return (*draw(session), *_values(session.config))
+
+    app.load(on_load, [state], drawn)
+    preset.input(on_preset, [preset, state], [*drawn, watch, *widgets])
+    play.click(on_play, [state, *widgets], drawn, concurrency_limit=None, api_visibility="private",
+               show_progress="hidden")
+    pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
+    step.click(on_step, [state, *widgets], drawn, api_visibility="private")
+    reset.click(on_reset, [state, *widgets], drawn, api_visibility="private")
+    gr.on([w.change for w in widgets],
+          on_change, [state, *widgets], [state, status], api_visibility="private", concurrency_limit=None,
+          show_progress="hidden")
+    gr.on([layers.change, speed.change], on_view_options, [state, layers, speed], [state, view],
+          api_visibility="private", concurrency_limit=None, show_progress="hidden")
+    save.click(on_save, [state], saved, api_visibility="private")
+    upload.upload(on_upload, [state, upload], [*drawn, *widgets], api_visibility="private")
+    gr.api(toy_run, api_name="toy_run")
