@@ -1,0 +1,68 @@
+"""The app in a real browser: Debian's chromium, driven by Playwright, against ``python app.py``."""
+import os
+import re
+import time
+
+SHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "screenshots")
+
+
+def _step_and_modes(text: str) -> tuple[int, str]:
+    step = int(re.search(r"step (\d+)", text).group(1))
+    modes = re.search(r"modes covered (\d+/\d+)", text)
+    return step, modes.group(1) if modes else ""
+
+
+def test_toy_tab_trains_live(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('modes covered')", timeout=30000)
+    step0, modes0 = _step_and_modes(page.inner_text("#toy-status"))
+    assert step0 == 0
+    first_view = page.inner_html("#toy-view")
+
+    page.click("#toy-play")
+    deadline = time.time() + 20
+    seen_modes = {modes0}
+    while time.time() < deadline:
+        time.sleep(1)
+        step, modes = _step_and_modes(page.inner_text("#toy-status"))
+        seen_modes.add(modes)
+        if step > 500 and len(seen_modes) > 1:
+            break
+    assert step > 500, f"only {step} steps after Play"
+    assert len(seen_modes) > 1, "the modes-covered number never changed"
+    assert page.inner_html("#toy-view") != first_view  # the figure was redrawn
+    rate = re.search(r"(\d+) steps/s · ([\d.]+) frames/s", page.inner_text("#toy-status"))
+    assert rate and float(rate.group(2)) >= 2.0
+
+    page.click("#toy-pause", timeout=10000)
+    time.sleep(1.0)
+    page.screenshot(path=os.path.join(SHOTS, "toy2d.png"), full_page=True)
+    paused_at, _ = _step_and_modes(page.inner_text("#toy-status"))
+    time.sleep(1.5)
+    assert _step_and_modes(page.inner_text("#toy-status"))[0] == paused_at  # really paused
+    assert not errors, errors
+    page.close()
+
+
+def test_bad_hyperparameter_gives_a_message_and_keeps_the_run(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page.click("text=objective and training")
+    box = page.locator("#toy-lr_d input")
+    box.fill("-1")
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('learning rate')", timeout=15000)
+    assert "must be in" in page.inner_text("#toy-status")
+    assert page.locator("#toy-view .js-plotly-plot").count() == 1  # the run and its view are still there
+    box.fill("0.002")
+    box.press("Enter")
+    page.click("#toy-step")  # discriminator half of the iteration
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('discriminator step')", timeout=15000)
+    page.click("#toy-step")  # generator half
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('step 1')", timeout=15000)
+    page.close()
