@@ -47,6 +47,8 @@ def _toy_parser(sub) -> None:
     p.add_argument("--optimizer")
     p.add_argument("--lr-g", type=float)
     p.add_argument("--lr-d", type=float)
+    p.add_argument("--beta1", type=float, help="Adam β1 (or SGD momentum) for both networks")
+    p.add_argument("--beta2", type=float, help="Adam β2 (or RMSProp α) for both networks")
     p.add_argument("--clip", type=float, help="weight clipping bound c")
     p.add_argument("--gp-weight", type=float, help="gradient penalty λ")
     p.add_argument("--r1-weight", type=float, help="R1 γ")
@@ -66,10 +68,25 @@ _CONFIG_FLAGS = ("data", "seed", "lipschitz", "hidden", "depth", "activation", "
                  "label_smoothing", "instance_noise", "precision")
 
 
+def _betas(args) -> dict:
+    """``--beta1/--beta2`` as betas for both networks (the other value kept from the preset)."""
+    if args.beta1 is None and args.beta2 is None:
+        return {}
+    from ganlab.presets import get_preset, recommended
+
+    base = get_preset(args.preset).config if args.preset else recommended(args.objective or "nonsaturating")
+    out = {}
+    for key in ("betas_g", "betas_d"):
+        b1, b2 = getattr(base, key)
+        out[key] = (b1 if args.beta1 is None else args.beta1, b2 if args.beta2 is None else args.beta2)
+    return out
+
+
 def _toy_config(args):
     from ganlab.presets import RECOMMENDED_STEPS, get_preset, recommended
 
     overrides = {k: getattr(args, k) for k in _CONFIG_FLAGS if getattr(args, k) is not None}
+    overrides.update(_betas(args))
     if args.preset:
         preset = get_preset(args.preset)
         if args.objective:

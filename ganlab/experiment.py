@@ -19,14 +19,14 @@ from ganlab.device import hidden_dtype, pick_device
 from ganlab.metrics.toy import evaluate_toy_samples
 from ganlab.models.mlp import mlp_discriminator, mlp_generator
 from ganlab.priors import Prior
+from ganlab.seeding import seeded
 from ganlab.trainer import StepRecord, Trainer
 
 
 def build_toy_networks(config: ToyConfig, device: torch.device) -> tuple[torch.nn.Module, torch.nn.Module]:
     """G: R^latent → R² and D: R² → R, initialised from ``config.seed`` (same on every device)."""
     dtype = hidden_dtype(config.precision, device, config.hidden)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(config.seed)
+    with seeded(config.seed):
         g = mlp_generator(config.latent_dim, config.hidden, config.depth, config.activation, hidden_dtype=dtype)
         d = mlp_discriminator(config.hidden, config.depth, config.activation, hidden_dtype=dtype)
     return g, d

@@ -47,9 +47,11 @@ class Preset:
 
 PRESETS: dict[str, Preset] = {p.key: p for p in [
     Preset("mode-collapse", "Mode collapse (vanilla GAN on the ring)",
-           "The generator hops between a few of the 8 modes; 'modes covered' stays below 8 while "
-           "the high-quality fraction looks fine.",
-           ToyConfig(data="ring8", objective="nonsaturating", lr_g=1e-3, lr_d=1e-3), tags=("collapse",)),
+           "With k = 3 discriminator steps per generator step the generator piles onto one or two of the "
+           "8 modes: the high-quality fraction is near 100% while 'modes covered' stays at 1–2 and one "
+           "mode bar towers over the rest (seeds 0–3: 2, 1, 1, 1 modes).",
+           ToyConfig(data="ring8", objective="nonsaturating", latent_dim=256, n_critic=3, lr_g=1e-3, lr_d=1e-3),
+           tags=("collapse",)),
     Preset("wgan-gp", "The fix: WGAN-GP",
            "The critic surface stays smooth and sloped everywhere, every mode gets mass, and the "
            "critic's estimate E f(x) − E f(G(z)) falls together with the exact W1.",

@@ -32,6 +32,7 @@ from ganlab.flat import flatten_parameters
 from ganlab.lipschitz import apply_spectral_norm, gradient_penalty, has_batch_norm, r1_penalty
 from ganlab.objectives import get_objective
 from ganlab.priors import Prior
+from ganlab.seeding import seeded
 
 Tensor = torch.Tensor
 RealSampler = Callable[[int, torch.Generator], Tensor]
@@ -99,7 +100,8 @@ class Trainer:
             raise GanlabError("the gradient penalty needs a critic without batch norm "
                               "(batch norm mixes samples, so per-sample gradients lose meaning)")
         if self.lipschitz == "sn":
-            apply_spectral_norm(discriminator)
+            with seeded(settings.seed + 2):  # the power iteration's starting vectors
+                apply_spectral_norm(discriminator)
         self.generator = generator.to(self.device)
         self.discriminator = discriminator.to(self.device)
         self.sample_real, self.prior = sample_real, prior

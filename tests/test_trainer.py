@@ -174,3 +174,24 @@ def test_bad_configs_give_one_line_errors(bad):
     with pytest.raises(GanlabError) as info:
         ToyConfig(**bad)
     assert "\n" not in str(info.value)
+
+
+def test_spectral_norm_runs_are_reproducible_while_other_sessions_build_networks():
+    import threading
+
+    stop = threading.Event()
+
+    def noise():  # another session building its own seeded networks meanwhile
+        while not stop.is_set():
+            ToyExperiment(ToyConfig(objective="hinge", lipschitz="sn", seed=9, **SMALL), "cpu")
+
+    cfg = ToyConfig(objective="hinge", lipschitz="sn", seed=5, **SMALL)
+    first = ToyExperiment(cfg, "cpu").train(10)
+    t = threading.Thread(target=noise)
+    t.start()
+    try:
+        again = [ToyExperiment(cfg, "cpu").train(10) for _ in range(3)]
+    finally:
+        stop.set()
+        t.join()
+    assert all(r == first for r in again)
