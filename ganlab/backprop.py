@@ -10,7 +10,9 @@ h_l = σ(a_l):
 where δ_l = ∂L/∂a_l. σ' is read off the stored outputs h (ReLU: 1[h > 0]; leaky ReLU: 1 or the
 slope; tanh: 1 − h²), so nothing but the layer outputs is kept. The trainer uses this path when
 both networks are plain ``MLP``s and no penalty needs second derivatives (gradient penalty, R1,
-spectral norm use autograd); a test checks both paths give the same numbers.
+spectral norm use autograd). The gradient of the loss with respect to D's outputs comes from
+the objective's closed form (``Objective.d_grad`` / ``g_grad``); tests check both against autograd
+and the two training paths against each other.
 """
 from __future__ import annotations
 
@@ -91,16 +93,3 @@ class ManualMLP:
             if i > 0:
                 delta = self._act_grad(delta, h_in)
         return delta
-
-
-def output_gradient(loss_fn, *outputs: Tensor) -> tuple[Tensor, list[Tensor]]:
-    """(loss, [∂loss/∂output_i]) for a loss of the network outputs, by autograd on those alone.
-
-    The objectives stay pure functions of D's outputs; only these few elementwise operations
-    go through autograd, never the networks.
-    """
-    leaves = [o.detach().requires_grad_(True) for o in outputs]
-    with torch.enable_grad():
-        loss = loss_fn(*leaves)
-        grads = torch.autograd.grad(loss, leaves)
-    return loss.detach(), list(grads)

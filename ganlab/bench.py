@@ -4,7 +4,8 @@ The plain loop is the one the PyTorch DCGAN tutorial teaches, for the *same* net
 objective and Lipschitz method: D's loss on the real batch and on the fake batch each
 back-propagated on its own, label tensors, fakes made with a graph and then detached, a fresh
 generator forward for the G step (the textbook algorithm) with D's weight gradients computed and
-thrown away, default (for-each) Adam, float32, and PyTorch's default thread count. Both loops run alternately ``repeats`` times; medians are reported.
+thrown away, default (for-each) Adam, float32, and PyTorch's default thread count (and, for reference, the same loop on one thread). The loops run
+alternately ``repeats`` times; medians are reported.
 """
 from __future__ import annotations
 
@@ -118,15 +119,17 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
             config = recommended(name, data="ring8")
             exp = ToyExperiment(config, "cpu")
             plain = plain_toy_loop(config)
-            ours, base = [], []
+            ours, base, base1 = [], [], []
             for _ in range(repeats):
                 base.append(_rate(plain, seconds, default_threads))
+                base1.append(_rate(plain, seconds, 1))
                 ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
-            o, b = statistics.median(ours), statistics.median(base)
+            o, b, b1 = statistics.median(ours), statistics.median(base), statistics.median(base1)
             rows.append({"objective": name, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
                          "hidden": config.hidden, "depth": config.depth, "batch": config.batch,
                          "ganlab_steps_per_second": round(o, 1), "plain_steps_per_second": round(b, 1),
-                         "speedup": round(o / b, 2), "ganlab_threads": trainer_threads,
+                         "speedup": round(o / b, 2), "plain_1thread_steps_per_second": round(b1, 1),
+                         "speedup_vs_1thread": round(o / b1, 2), "ganlab_threads": trainer_threads,
                          "plain_threads": default_threads, "precision": "bf16" if exp.trainer.generator.hidden_dtype else "fp32"})
     finally:
         torch.set_num_threads(default_threads)
@@ -134,9 +137,12 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
 
 
 def format_table(rows: list[dict]) -> str:
-    head = f"{'objective':14s} {'lipschitz':9s} {'k':>2s} {'ganlab it/s':>12s} {'plain it/s':>11s} {'speedup':>8s}"
+    threads = rows[0]["plain_threads"] if rows else 0
+    head = (f"{'objective':14s} {'lipschitz':9s} {'k':>2s} {'ganlab it/s':>12s} {f'plain ({threads} thr)':>14s} "
+            f"{'speedup':>8s} {'plain (1 thr)':>14s} {'speedup':>8s}")
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(f"{r['objective']:14s} {r['lipschitz']:9s} {r['n_critic']:>2d} {r['ganlab_steps_per_second']:>12.1f} "
-                     f"{r['plain_steps_per_second']:>11.1f} {r['speedup']:>7.2f}×")
+                     f"{r['plain_steps_per_second']:>14.1f} {r['speedup']:>7.2f}× "
+                     f"{r['plain_1thread_steps_per_second']:>14.1f} {r['speedup_vs_1thread']:>7.2f}×")
     return "\n".join(lines)

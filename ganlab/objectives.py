@@ -79,6 +79,51 @@ def lsgan_g_loss(fake: Tensor) -> Tensor:
     return 0.5 * (fake - 1.0).pow(2).mean()
 
 
+# ---------------------------------------------------------------- closed-form output gradients
+# ∂L/∂(each output) for the losses above, used by the hand-written backprop (tests check them
+# against autograd). B is the batch size of each half; σ is the logistic sigmoid.
+
+
+def bce_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """∂L_D/∂r = (σ(r) − t)/B,  ∂L_D/∂f = σ(f)/B."""
+    return (torch.sigmoid(real) - real_target) / len(real), torch.sigmoid(fake) / len(fake)
+
+
+def minimax_g_grad(fake: Tensor) -> Tensor:
+    """∂/∂f E[log(1 − σ(f))] = −σ(f)/B."""
+    return torch.sigmoid(fake).neg_().div_(len(fake))
+
+
+def nonsaturating_g_grad(fake: Tensor) -> Tensor:
+    """∂/∂f −E[log σ(f)] = (σ(f) − 1)/B."""
+    return (torch.sigmoid(fake) - 1.0).div_(len(fake))
+
+
+def wgan_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """∂/∂r = −1/B, ∂/∂f = 1/B."""
+    return torch.full_like(real, -1.0 / len(real)), torch.full_like(fake, 1.0 / len(fake))
+
+
+def wgan_g_grad(fake: Tensor) -> Tensor:
+    """∂/∂f −E f = −1/B."""
+    return torch.full_like(fake, -1.0 / len(fake))
+
+
+def hinge_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """∂/∂r = −1[r < 1]/B, ∂/∂f = 1[f > −1]/B."""
+    return (real < 1.0).to(real.dtype).neg_().div_(len(real)), (fake > -1.0).to(fake.dtype).div_(len(fake))
+
+
+def lsgan_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """∂/∂r = (r − t)/B, ∂/∂f = f/B."""
+    return (real - real_target) / len(real), fake / len(fake)
+
+
+def lsgan_g_grad(fake: Tensor) -> Tensor:
+    """∂/∂f ½E(f − 1)² = (f − 1)/B."""
+    return (fake - 1.0) / len(fake)
+
+
 @dataclass(frozen=True)
 class Objective:
     """A named pair of losses plus how to read the discriminator's output.
@@ -94,6 +139,8 @@ class Objective:
     kind: str
     lipschitz: str  # the Lipschitz method this objective implies by default
     summary: str
+    d_grad: Callable[..., tuple[Tensor, Tensor]]  # closed-form ∂L_D/∂(real outputs, fake outputs)
+    g_grad: Callable[[Tensor], Tensor]  # closed-form ∂L_G/∂(fake outputs)
 
     @property
     def outputs_probability(self) -> bool:
@@ -106,17 +153,23 @@ class Objective:
 
 OBJECTIVES: dict[str, Objective] = {
     "minimax": Objective("minimax", bce_d_loss, minimax_g_loss, "discriminator", "none",
-                         "original minimax game, saturating generator loss log(1 − D(G(z)))"),
+                         "original minimax game, saturating generator loss log(1 − D(G(z)))",
+                         bce_d_grad, minimax_g_grad),
     "nonsaturating": Objective("nonsaturating", bce_d_loss, nonsaturating_g_loss, "discriminator", "none",
-                               "minimax discriminator, non-saturating generator loss −log D(G(z))"),
+                               "minimax discriminator, non-saturating generator loss −log D(G(z))",
+                               bce_d_grad, nonsaturating_g_grad),
     "wgan": Objective("wgan", wgan_d_loss, wgan_g_loss, "critic", "clip",
-                      "Wasserstein GAN: critic maximises E f(x) − E f(G(z)), weights clipped"),
+                      "Wasserstein GAN: critic maximises E f(x) − E f(G(z)), weights clipped",
+                      wgan_d_grad, wgan_g_grad),
     "wgan-gp": Objective("wgan-gp", wgan_d_loss, wgan_g_loss, "critic", "gp",
-                         "Wasserstein GAN with gradient penalty λ E(‖∇f(x̂)‖ − 1)²"),
+                         "Wasserstein GAN with gradient penalty λ E(‖∇f(x̂)‖ − 1)²",
+                         wgan_d_grad, wgan_g_grad),
     "hinge": Objective("hinge", hinge_d_loss, wgan_g_loss, "score", "none",
-                       "hinge loss: E max(0, 1 − f(x)) + E max(0, 1 + f(G(z)))"),
+                       "hinge loss: E max(0, 1 − f(x)) + E max(0, 1 + f(G(z)))",
+                       hinge_d_grad, wgan_g_grad),
     "lsgan": Objective("lsgan", lsgan_d_loss, lsgan_g_loss, "score", "none",
-                       "least squares: ½E(D(x) − 1)² + ½E D(G(z))²"),
+                       "least squares: ½E(D(x) − 1)² + ½E D(G(z))²",
+                       lsgan_d_grad, lsgan_g_grad),
 }
 OBJECTIVE_NAMES: tuple[str, ...] = tuple(OBJECTIVES)
 

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from ganlab.backprop import ManualMLP, output_gradient, supports
+from ganlab.backprop import ManualMLP, supports
 from ganlab.config import TrainSettings
 from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
@@ -206,8 +206,10 @@ class Trainer:
         if self._manual is not None:  # same gradients as below, written out by hand
             out, cache = self._manual[1].forward(x)
             out = out.flatten()
-            loss, (grad_out,) = output_gradient(self._d_loss, out)
-            self._manual[1].backward(cache, grad_out[:, None])
+            target = 1.0 - s.label_smoothing
+            loss = self.objective.d_loss(out[:B], out[B:], target)
+            grad_real, grad_fake = self.objective.d_grad(out[:B], out[B:], target)
+            self._manual[1].backward(cache, torch.cat([grad_real, grad_fake])[:, None])
             total = loss
         else:
             out = self.discriminator(x).flatten()
@@ -236,8 +238,9 @@ class Trainer:
             g_net, d_net = self._manual
             fake, g_cache = g_net.forward(z)
             out, d_cache = d_net.forward(self._noisy(fake, noise))
-            loss, (grad_out,) = output_gradient(self.objective.g_loss, out.flatten())
-            grad_x = d_net.backward(d_cache, grad_out[:, None], param_grads=False, input_grad=True)
+            out = out.flatten()
+            loss = self.objective.g_loss(out)
+            grad_x = d_net.backward(d_cache, self.objective.g_grad(out)[:, None], param_grads=False, input_grad=True)
             g_net.backward(g_cache, grad_x)
         else:
             for p in self._d_params:  # D is held fixed: no weight gradients are computed for it

@@ -40,5 +40,5 @@ def test_history_figure_shows_the_critic_estimate_next_to_exact_w1():
 
 def test_mode_bars():
     fig = mode_bars([5, 0, 3], 8)
-    assert list(fig.data[0].y) == [5, 0, 3]
+    assert list(fig.to_dict()["data"][0]["y"]) == [5, 0, 3]
     assert "no modes" in json.dumps(mode_bars(None, 0).to_dict())

@@ -1,8 +1,9 @@
 """One browser session's live toy run: the play loop, its pacing, and the figures it sends.
 
-The loop trains for a time slice, draws a frame (the layered view every frame, metrics every
-second frame, charts and mode bars every third), and yields. Training runs in this session's
-worker thread; a lock keeps a parameter change or a save from landing in the middle of a step.
+While playing, a background thread trains in short slices and the play loop takes a snapshot
+5 times a second (the layered view every frame, metrics every second frame, charts and mode bars
+every fifth), builds the figures outside the lock and yields them. The lock also keeps a
+parameter change or a save from landing in the middle of a step.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from ganlab.errors import GanlabError
 from ganlab.live import LiveToyRun
 from ganlab.viz import history_figure, layered_figure, mode_bars
 
-TRAIN_SLICE = 0.15  # seconds of training between frames: ≈ 5 frames/s with drawing
+FRAME_PERIOD = 0.2  # seconds between frames: 5 frames/s
+TRAIN_SLICE = 0.02  # seconds the background trainer holds the lock at a time
 MAX_PLAY_SECONDS = 30 * 60  # a forgotten tab stops itself
 
 
@@ -77,10 +79,12 @@ class ToySession:
         self.run = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ drawing
-    def figures(self, charts: bool = True) -> tuple:
+    def figures(self, charts: bool = True, frame=None) -> tuple:
         """(layered view, charts, mode bars, status) for the current state; charts may be None."""
         run = self.run
-        frame = run.frame("arrows" in self.layers, "manifold" in self.layers)
+        if frame is None:
+            with self.lock:
+                frame = run.frame("arrows" in self.layers, "manifold" in self.layers)
         title = f"step {run.step} · {run.config.objective} ({run.config.lipschitz_method}) on {run.config.data}"
         rev = str(self.revision)
         layered = layered_figure(frame, self.layers, title, rev)
@@ -112,26 +116,40 @@ class ToySession:
         return line + (f"\n\n{self.message}" if self.message else "")
 
     # ------------------------------------------------------------------ the play loop
-    def play(self) -> Iterator[tuple]:
-        """Train and yield figures until paused, diverged or timed out."""
-        self.playing, self.message = True, ""
-        started = time.perf_counter()
-        steps0, frames = self.run.step, 0
-        while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
-            frame_start = time.perf_counter()
+    def _train_loop(self) -> None:
+        """Background training while playing: short slices under the lock, so frames can cut in."""
+        while self.playing:
+            slice_start = time.perf_counter()
             with self.lock:
                 try:
                     self.run.advance(TRAIN_SLICE, self.steps_per_frame)
                 except GanlabError as exc:
                     self.playing, self.message = False, f"⚠ {exc}"
-                if frames % 2 == 0 or not self.playing:
-                    self.run.measure()
-                out = self.figures(charts=frames % 5 == 0 or not self.playing)
-            frames += 1
-            elapsed = time.perf_counter() - started
-            self.rate = (self.run.step - steps0) / elapsed
-            self.fps = frames / elapsed
-            yield out
-            if self.steps_per_frame is not None:  # slow motion: hold a steady 5 frames/s
-                time.sleep(max(0.0, 0.2 - (time.perf_counter() - frame_start)))
-        self.playing = False
+            if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
+                time.sleep(max(0.0, FRAME_PERIOD - (time.perf_counter() - slice_start)))
+            else:
+                time.sleep(0.0005)  # let a waiting frame take the lock
+
+    def play(self) -> Iterator[tuple]:
+        """Train in the background and yield figures about 5 times a second until paused."""
+        self.playing, self.message = True, ""
+        started = time.perf_counter()
+        steps0, frames = self.run.step, 0
+        trainer = threading.Thread(target=self._train_loop, name="ganlab-toy-train", daemon=True)
+        trainer.start()
+        try:
+            while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
+                next_frame = started + (frames + 1) * FRAME_PERIOD
+                time.sleep(max(0.0, next_frame - time.perf_counter()))
+                with self.lock:  # a consistent snapshot; figures are built outside the lock
+                    if frames % 2 == 0 or not self.playing:
+                        self.run.measure()
+                    frame = self.run.frame("arrows" in self.layers, "manifold" in self.layers)
+                frames += 1
+                elapsed = time.perf_counter() - started
+                self.rate = (self.run.step - steps0) / elapsed
+                self.fps = frames / elapsed
+                yield self.figures(charts=frames % 5 == 1 or not self.playing, frame=frame)
+        finally:
+            self.playing = False
+            trainer.join()

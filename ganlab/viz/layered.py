@@ -31,54 +31,55 @@ def layered_figure(frame: Frame, layers=LAYERS, title: str = "", revision: str =
     """The layered view of ``frame`` with the chosen ``layers`` (see ``LAYERS``).
 
     Arrow lengths are scaled so the longest is 12% of the window width: directions and relative
-    sizes are exact, absolute size is for visibility.
+    sizes are exact, absolute size is for visibility. Built as plain dicts (no per-property
+    validation), since it is rebuilt for every frame.
     """
-    fig = go.Figure()
+    data: list[dict] = []
     x0, x1, y0, y1 = frame.window
     if "surface" in layers:
         probability = frame.surface_kind == "probability"
         z = frame.surface
         bound = float(np.max(np.abs(z))) if z.size else 1.0
         bound = bound if bound > 0 else 1.0
-        fig.add_trace(go.Heatmap(
-            x=_round(frame.xs), y=_round(frame.ys), z=_round(z, 4), zsmooth="fast",
+        label = "D(x)" if probability else "critic f(x)"
+        data.append(dict(
+            type="heatmap", x=_round(frame.xs), y=_round(frame.ys), z=_round(z, 4), zsmooth="fast",
             colorscale=PROBABILITY_SCALE if probability else SCORE_SCALE,
             zmin=0.0 if probability else -bound, zmax=1.0 if probability else bound,
-            opacity=0.85, name="D(x)" if probability else "critic f(x)", showlegend=True,
+            opacity=0.85, name=label, showlegend=True,
             colorbar=dict(title=dict(text="D(x)" if probability else "f(x)", side="right"), thickness=12),
             hovertemplate="x=%{x:.2f}, y=%{y:.2f}<br>%{z:.3f}<extra></extra>"))
     if "manifold" in layers and frame.manifold is not None:
         grid = frame.manifold
-        rows = [grid[i] for i in range(grid.shape[0])] + ([grid[:, j] for j in range(grid.shape[1])] if grid.shape[0] > 1 else [])
+        lines = [grid[i] for i in range(grid.shape[0])]
+        if grid.shape[0] > 1:
+            lines += [grid[:, j] for j in range(grid.shape[1])]
         xs, ys = [], []
-        for line in rows:
+        for line in lines:
             xs += _round(line[:, 0]) + [None]
             ys += _round(line[:, 1]) + [None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(60,60,60,0.45)", width=1),
-                                   name="generator manifold", hoverinfo="skip"))
-    if "real" in layers:
-        fig.add_trace(go.Scatter(x=_round(frame.real[:, 0]), y=_round(frame.real[:, 1]), mode="markers",
-                                   marker=dict(size=4, color=REAL_COLOR), name="real samples"))
-    if "fake" in layers:
-        fig.add_trace(go.Scatter(x=_round(frame.fake[:, 0]), y=_round(frame.fake[:, 1]), mode="markers",
-                                   marker=dict(size=4, color=FAKE_COLOR), name="generated samples"))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="generator manifold", hoverinfo="skip",
+                         line=dict(color="rgba(60,60,60,0.45)", width=1)))
+    for key, points, color, name in (("real", frame.real, REAL_COLOR, "real samples"),
+                                     ("fake", frame.fake, FAKE_COLOR, "generated samples")):
+        if key in layers:
+            data.append(dict(type="scatter", x=_round(points[:, 0]), y=_round(points[:, 1]), mode="markers",
+                             marker=dict(size=4, color=color), name=name))
     if "arrows" in layers and len(frame.arrows):
         lengths = np.linalg.norm(frame.arrows, axis=1)
         longest = float(lengths.max()) if lengths.size else 0.0
         scale = 0.12 * (x1 - x0) / longest if longest > 0 else 0.0
-        ends = frame.arrow_tails + scale * frame.arrows
-        xs, ys = _segments(frame.arrow_tails, ends)
-        fig.add_trace(go.Scatter(x=[None if v is None else round(v, 3) for v in xs],
-                                 y=[None if v is None else round(v, 3) for v in ys], mode="lines+markers",
-                                 line=dict(color="#e66101", width=1.5),
-                                 marker=dict(symbol="arrow", size=[0, 8, 0] * len(ends), angleref="previous",
-                                             color="#e66101"),
-                                 name="generator gradient −∂L_G/∂x", hoverinfo="skip"))
-    fig.update_layout(
+        xs, ys = _segments(frame.arrow_tails, frame.arrow_tails + scale * frame.arrows)
+        data.append(dict(type="scatter", x=[None if v is None else round(v, 3) for v in xs],
+                         y=[None if v is None else round(v, 3) for v in ys], mode="lines+markers",
+                         line=dict(color="#e66101", width=1.5), hoverinfo="skip",
+                         marker=dict(symbol="arrow", size=[0, 8, 0] * len(frame.arrows), angleref="previous",
+                                     color="#e66101"),
+                         name="generator gradient −∂L_G/∂x"))
+    layout = dict(
         title=dict(text=title, x=0.01, font=dict(size=14)), uirevision=revision,
         xaxis=dict(range=[x0, x1], constrain="domain", zeroline=False),
         yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1, zeroline=False),
         margin=dict(l=30, r=10, t=36, b=30), height=520,
-        legend=dict(orientation="h", yanchor="bottom", y=-0.16, x=0),
-        plot_bgcolor="white")
-    return fig
+        legend=dict(orientation="h", yanchor="bottom", y=-0.16, x=0), plot_bgcolor="white")
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
