@@ -203,3 +203,28 @@ def divergences_uniform_mixtures(p: UniformPieces, q: UniformPieces) -> dict[str
     qm = np.array([uniform_mixture_density(q, m) for m in mids]) * widths
     # Densities are constant on each cell, so the cell-mass formulas are the exact integrals.
     return {"kl_pq": kl(pm, qm), "kl_qp": kl(qm, pm), "js": js(pm, qm), "w1": w1_uniform_mixtures(p, q)}
+
+
+def histogram_divergences(p_mass: ArrayLike, q_mass: ArrayLike) -> dict[str, float | None]:
+    """KL both ways, JS and W1 of two histograms on adjacent unit-spaced bins (point masses).
+
+    ``cost`` is the unnormalised earth mover's cost (mass × distance) when both totals agree.
+    """
+    p = np.asarray(p_mass, dtype=np.float64)
+    q = np.asarray(q_mass, dtype=np.float64)
+    if p.shape != q.shape:
+        raise ValueError("both histograms need the same number of bins")
+    x = np.arange(len(p), dtype=np.float64)
+    same_total = abs(p.sum() - q.sum()) <= 1e-9 * max(1.0, p.sum())
+    return {"kl_pq": kl(p, q), "kl_qp": kl(q, p), "js": js(p, q), "w1": w1_1d(x, x, p, q),
+            "cost": transport_cost_1d(p, q) if same_total else None}
+
+
+def cdf_gap(p: UniformPieces, q: UniformPieces) -> tuple[np.ndarray, np.ndarray]:
+    """(t, F_p(t) − F_q(t)) at every breakpoint of two mixtures of uniforms.
+
+    The gap is linear between consecutive breakpoints, so these points draw it exactly; the area
+    between it and zero is W1.
+    """
+    t = np.array(_breakpoints(p, q))
+    return t, np.array([uniform_mixture_cdf(p, v) - uniform_mixture_cdf(q, v) for v in t])

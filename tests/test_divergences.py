@@ -104,3 +104,16 @@ def test_transport_plan_marginals_and_cost():
     plan, cost = dv.transport_plan(a, b)
     assert np.allclose(plan.sum(1), 0.5) and np.allclose(plan.sum(0), 0.5)
     assert abs(cost - 1.0) < 1e-12
+
+
+def test_histogram_divergences_of_the_shovel_example():
+    out = dv.histogram_divergences([3, 2, 1, 4], [1, 2, 4, 3])
+    assert abs(out["cost"] - 5.0) < 1e-12 and abs(out["w1"] - 0.5) < 1e-12
+    assert out["kl_pq"] > 0 and out["kl_qp"] > 0 and 0 < out["js"] < LOG2
+    assert dv.histogram_divergences([1, 0], [0, 2])["cost"] is None
+
+
+def test_cdf_gap_at_the_breakpoints():
+    t, gap = dv.cdf_gap(LECTURE_P, LECTURE_Q)
+    assert t.tolist() == [1, 2, 3, 4, 5, 7, 9, 10]
+    assert np.allclose(gap, [0, 0.25, 0.25, 0.5, 0.5, -0.5, -0.5, 0], atol=1e-12)

@@ -1,44 +1,23 @@
-"""One browser session's live toy run: the play loop, its pacing, and the figures it sends.
-
-While playing, a background thread trains in short slices and the play loop takes a snapshot
-5 times a second (the layered view every frame, metrics every second frame, charts and mode bars
-every fifth), builds the figures outside the lock and yields them. The lock also keeps a
-parameter change or a save from landing in the middle of a step.
-"""
+"""One browser session's Toy 2D tab: a single live run, step mode, save/load, its figures."""
 from __future__ import annotations
-
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from ganlab.config import ToyConfig
 from ganlab.errors import GanlabError
-from ganlab.live import LiveToyRun
+from ganlab.live import Frame, LiveToyRun
+from ganlab.ui.live_session import LiveSession
 from ganlab.viz import history_figure, layered_figure, mode_bars
 
-FRAME_PERIOD = 0.2  # seconds between frames: 5 frames/s
-TRAIN_SLICE = 0.02  # seconds the background trainer holds the lock at a time
-MAX_PLAY_SECONDS = 30 * 60  # a forgotten tab stops itself
 
-
-@dataclass
-class ToySession:
+class ToySession(LiveSession):
     """State of one user's Toy 2D tab (kept in ``gr.State``; freed with the page)."""
 
-    config: ToyConfig
-    run: LiveToyRun = field(init=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    playing: bool = False
-    layers: tuple[str, ...] = ("surface", "real", "fake", "arrows", "manifold")
-    steps_per_frame: int | None = None  # None: as many as fit in TRAIN_SLICE; small numbers: slow motion
-    message: str = ""
-    rate: float = 0.0  # training steps per second while playing
-    fps: float = 0.0
-    revision: int = 0  # bumps on reset so plotly forgets zoom and legend state
+    def __init__(self, config: ToyConfig):
+        super().__init__([LiveToyRun(config)])
+        self.config = config
 
-    def __post_init__(self) -> None:
-        self.run = LiveToyRun(self.config)
+    @property
+    def run(self) -> LiveToyRun:
+        return self.runs[0]
 
     # ------------------------------------------------------------------ commands
     def reset(self, config: ToyConfig) -> None:
@@ -73,19 +52,12 @@ class ToySession:
                         if phase == "discriminator" else "generator step: the samples moved along the arrows")
         return phase
 
-    def close(self) -> None:
-        """Stop and drop the networks (called when the page closes)."""
-        self.playing = False
-        self.run = None  # type: ignore[assignment]
-
     # ------------------------------------------------------------------ drawing
-    def figures(self, charts: bool = True, frame=None) -> tuple:
-        """(layered view, charts, mode bars, status) for the current state; charts may be None."""
+    def figures(self, frames: list[Frame] | None = None, charts: bool = True) -> tuple:
+        """(layered view, charts, mode bars, status); charts and bars are None when not redrawn."""
         run = self.run
-        if frame is None:
-            with self.lock:
-                frame = run.frame("arrows" in self.layers, "manifold" in self.layers)
-        title = f"step {run.step} · {run.config.objective} ({run.config.lipschitz_method}) on {run.config.data}"
+        frame = (frames or self.snapshot())[0]
+        title = f"step {frame.step} · {run.config.objective} ({run.config.lipschitz_method}) on {run.config.data}"
         rev = str(self.revision)
         layered = layered_figure(frame, self.layers, title, rev)
         if not charts:
@@ -114,42 +86,3 @@ class ToySession:
                 parts.append(f"critic's estimate {m['w1_estimate'][-1]:.3f}")
         line = " · ".join(parts)
         return line + (f"\n\n{self.message}" if self.message else "")
-
-    # ------------------------------------------------------------------ the play loop
-    def _train_loop(self) -> None:
-        """Background training while playing: short slices under the lock, so frames can cut in."""
-        while self.playing:
-            slice_start = time.perf_counter()
-            with self.lock:
-                try:
-                    self.run.advance(TRAIN_SLICE, self.steps_per_frame)
-                except GanlabError as exc:
-                    self.playing, self.message = False, f"⚠ {exc}"
-            if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
-                time.sleep(max(0.0, FRAME_PERIOD - (time.perf_counter() - slice_start)))
-            else:
-                time.sleep(0.0005)  # let a waiting frame take the lock
-
-    def play(self) -> Iterator[tuple]:
-        """Train in the background and yield figures about 5 times a second until paused."""
-        self.playing, self.message = True, ""
-        started = time.perf_counter()
-        steps0, frames = self.run.step, 0
-        trainer = threading.Thread(target=self._train_loop, name="ganlab-toy-train", daemon=True)
-        trainer.start()
-        try:
-            while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
-                next_frame = started + (frames + 1) * FRAME_PERIOD
-                time.sleep(max(0.0, next_frame - time.perf_counter()))
-                with self.lock:  # a consistent snapshot; figures are built outside the lock
-                    if frames % 2 == 0 or not self.playing:
-                        self.run.measure()
-                    frame = self.run.frame("arrows" in self.layers, "manifold" in self.layers)
-                frames += 1
-                elapsed = time.perf_counter() - started
-                self.rate = (self.run.step - steps0) / elapsed
-                self.fps = frames / elapsed
-                yield self.figures(charts=frames % 5 == 1 or not self.playing, frame=frame)
-        finally:
-            self.playing = False
-            trainer.join()

@@ -213,8 +213,7 @@ def build(app: gr.Blocks) -> None:
         session.steps_per_frame = SPEEDS.get(chosen_speed)
         if session.playing:
             return session, gr.skip()
-        layered, _, _, _ = session.figures(charts=False)
-        return session, layered
+        return session, session.figures(charts=False)[0]
 
     def on_save(session):
         session = _session(session)
