@@ -66,3 +66,40 @@ def test_bad_hyperparameter_gives_a_message_and_keeps_the_run(app_url, browser):
     page.click("#toy-step")  # generator half
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('step 1')", timeout=15000)
     page.close()
+
+
+def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+
+    page.get_by_role("tab", name="Critic vs Discriminator").click()
+    page.wait_for_selector("#cmp-left .js-plotly-plot", timeout=30000)
+    page.wait_for_selector("#cmp-right .js-plotly-plot", timeout=30000)
+    page.click("#cmp-play")
+    page.wait_for_function("/step [1-9][0-9]{2,}/.test(document.querySelector('#cmp-status').innerText)", timeout=30000)
+    page.click("#cmp-pause", timeout=15000)
+    assert "critic's G" in page.inner_text("#cmp-status")
+    page.fill("#cmp-theta input[type=number]", "0.3")
+    page.press("#cmp-theta input[type=number]", "Enter")
+    page.wait_for_function("document.querySelector('#cmp-line-numbers').innerText.includes('W1 0.3000')", timeout=15000)
+    page.click("#cmp-gauss")
+    page.wait_for_selector("#cmp-gauss-plot .js-plotly-plot", timeout=60000)
+    time.sleep(1)
+    page.screenshot(path=os.path.join(SHOTS, "critic_vs_discriminator.png"), full_page=True)
+
+    page.get_by_role("tab", name="Divergences & transport").click()
+    page.wait_for_function("document.querySelector('#div-numbers').innerText.includes('W1 3.0000')", timeout=30000)
+    page.wait_for_selector("#div-plan .js-plotly-plot", timeout=30000)
+    page.fill("#div-q textarea", "U[0,inf]")
+    page.click("#div-compare")
+    page.wait_for_function("document.querySelector('#div-numbers').innerText.includes('⚠')", timeout=15000)
+    page.fill("#div-q textarea", "U[5,7]")
+    page.click("#div-compare")
+    page.wait_for_function("document.querySelector('#div-numbers').innerText.includes('W1 3.0000')", timeout=15000)
+    time.sleep(0.5)
+    page.screenshot(path=os.path.join(SHOTS, "divergences.png"), full_page=True)
+    assert not errors, errors
+    page.close()

@@ -7,7 +7,7 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import divergences_tab, toy_tab
+    from ganlab.ui import compare_tab, divergences_tab, toy_tab
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
@@ -18,6 +18,8 @@ def build_app():
         with gr.Tabs():
             with gr.Tab("Toy 2D", id="toy"):
                 toy_tab.build(app)
+            with gr.Tab("Critic vs Discriminator", id="compare"):
+                compare_tab.build(app)
             with gr.Tab("Divergences & transport", id="divergences"):
                 divergences_tab.build(app)
     return app

@@ -25,6 +25,7 @@ class LiveSession:
     """Base of one browser session's live state; subclasses say what to draw."""
 
     layers: tuple[str, ...] = ("surface", "real", "fake", "arrows", "manifold")
+    frame_period: float = FRAME_PERIOD
 
     def __init__(self, runs: list[LiveToyRun]):
         self.runs = runs
@@ -69,12 +70,12 @@ class LiveSession:
                 except GanlabError as exc:
                     self.playing, self.message = False, f"⚠ {exc}"
             if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
-                time.sleep(max(0.0, FRAME_PERIOD - (time.perf_counter() - slice_start)))
+                time.sleep(max(0.0, self.frame_period - (time.perf_counter() - slice_start)))
             else:
                 time.sleep(0.0005)  # let a waiting frame take the lock
 
     def play(self) -> Iterator[tuple]:
-        """Train in the background and yield figures about 5 times a second until paused."""
+        """Train in the background and yield figures every ``frame_period`` seconds until paused."""
         self.playing, self.message = True, ""
         started = time.perf_counter()
         steps0, frames = self.runs[0].step, 0
@@ -82,7 +83,7 @@ class LiveSession:
         trainer.start()
         try:
             while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
-                time.sleep(max(0.0, started + (frames + 1) * FRAME_PERIOD - time.perf_counter()))
+                time.sleep(max(0.0, started + (frames + 1) * self.frame_period - time.perf_counter()))
                 snapshot = self.snapshot(measure=frames % 2 == 0 or not self.playing)
                 frames += 1
                 elapsed = time.perf_counter() - started

@@ -1,0 +1,55 @@
+"""The per-session state behind the live tabs (no browser needed)."""
+import torch
+
+from ganlab.errors import GanlabError
+from ganlab.presets import get_preset
+from ganlab.ui.compare_session import CompareSession, pair_configs
+from ganlab.ui.compare_tab import line_example_view
+from ganlab.ui.toy_session import ToySession
+
+
+def test_pair_shares_data_seed_and_generator_initialisation():
+    d_cfg, f_cfg = pair_configs("grid25", "minimax", "sn", 3)
+    assert (d_cfg.data, d_cfg.seed, d_cfg.hidden, d_cfg.latent_dim) == (f_cfg.data, f_cfg.seed, f_cfg.hidden, f_cfg.latent_dim)
+    session = CompareSession("ring8", "nonsaturating", "gp", 1)
+    g_d, g_f = (run.experiment.trainer.generator for run in session.runs)
+    assert all(torch.equal(a, b) for a, b in zip(g_d.parameters(), g_f.parameters()))
+
+
+def test_lockstep_advances_both_runs_by_the_same_steps():
+    session = CompareSession("ring8", "minimax", "clip", 0)
+    for _ in range(3):
+        session.advance()
+    d, f = session.runs
+    assert d.step == f.step > 0
+    left, right, curves, status = session.figures(session.snapshot(measure=True))
+    assert "critic" in right.to_dict()["layout"]["title"]["text"] and curves is not None
+    assert f"step {d.step}" in status
+
+
+def test_play_loop_yields_frames_and_stops_on_pause():
+    session = ToySession(get_preset("nonsaturating").config)
+    frames = 0
+    for out in session.play():
+        frames += 1
+        assert len(out) == 4 and out[0] is not None
+        if frames == 3:
+            session.playing = False
+    assert frames in (3, 4) and session.run.step > 0 and not session.playing
+
+
+def test_close_frees_the_networks():
+    session = ToySession(get_preset("nonsaturating").config)
+    session.close()
+    assert session.runs == [] and not session.playing
+
+
+def test_line_example_view_refuses_out_of_range_theta():
+    fig, text = line_example_view(0.25)
+    assert "W1 **0.2500**" in text and "JS **0.6931**" in text
+    try:
+        line_example_view(3.0)
+    except GanlabError as exc:
+        assert "between" in str(exc)
+    else:
+        raise AssertionError("θ = 3 was accepted")
