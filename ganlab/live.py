@@ -52,9 +52,9 @@ class LiveToyRun:
 
     config: ToyConfig
     device: str = "cpu"
-    view_points: int = 500
-    arrow_points: int = 80
-    grid: int = 48
+    view_points: int = 250
+    arrow_points: int = 60
+    grid: int = 40
     measure_points: int = 1000
     w1_points: int = 300
     experiment: ToyExperiment = field(init=False)

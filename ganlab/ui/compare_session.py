@@ -44,8 +44,8 @@ class CompareSession(LiveSession):
     def __init__(self, data: str = "ring8", discriminator: str = "minimax", critic: str = "gp", seed: int = 0):
         self.choice = (data, discriminator, critic, seed)
         d_cfg, f_cfg = pair_configs(*self.choice)
-        super().__init__([LiveToyRun(d_cfg, view_points=300, arrow_points=60),
-                          LiveToyRun(f_cfg, view_points=300, arrow_points=60)])
+        super().__init__([LiveToyRun(d_cfg, view_points=200, arrow_points=40),
+                          LiveToyRun(f_cfg, view_points=200, arrow_points=40)])
         self.grad_history: dict[str, list] = {"step": [], "d": [], "f": []}
 
     def reset(self, data: str, discriminator: str, critic: str, seed: int) -> None:
