@@ -44,6 +44,11 @@ def test_toy_tab_trains_live(app_url, browser):
     paused_at, _ = _step_and_modes(page.inner_text("#toy-status"))
     time.sleep(1.5)
     assert _step_and_modes(page.inner_text("#toy-status"))[0] == paused_at  # really paused
+
+    page.click("text=save and load")
+    page.click("#toy-gif")
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('GIF of')", timeout=30000)
+    page.wait_for_selector("a[href*='.gif']", timeout=15000)
     assert not errors, errors
     page.close()
 
@@ -102,4 +107,28 @@ def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
     time.sleep(0.5)
     page.screenshot(path=os.path.join(SHOTS, "divergences.png"), full_page=True)
     assert not errors, errors
+    page.close()
+
+
+def test_drawn_distribution_becomes_the_data(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page.click("#toy-preset input")
+    page.get_by_role("option", name="Drawn distribution").click()
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('draw on the canvas')", timeout=15000)
+    page.click("#toy-use-drawing")  # nothing drawn yet: a message, not an error page
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('draw something')", timeout=15000)
+    page.click("#toy-sketch button[aria-label='Brush']")
+    box = page.locator("#toy-sketch canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx - 80, cy - 60)
+    page.mouse.down()
+    for i in range(30):
+        page.mouse.move(cx - 80 + 5 * i, cy - 60 + 4 * i)
+    page.mouse.up()
+    time.sleep(0.5)
+    page.click("#toy-use-drawing")
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('your drawing')", timeout=15000)
+    assert "on custom" in page.inner_text("#toy-view")
     page.close()

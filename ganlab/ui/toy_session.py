@@ -1,11 +1,16 @@
 """One browser session's Toy 2D tab: a single live run, step mode, save/load, its figures."""
 from __future__ import annotations
 
+from collections import deque
+
 from ganlab.config import ToyConfig
 from ganlab.errors import GanlabError
 from ganlab.live import Frame, LiveToyRun
 from ganlab.ui.live_session import LiveSession
 from ganlab.viz import history_figure, layered_figure, mode_bars
+
+
+FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play)
 
 
 class ToySession(LiveSession):
@@ -14,6 +19,7 @@ class ToySession(LiveSession):
     def __init__(self, config: ToyConfig):
         super().__init__([LiveToyRun(config)])
         self.config = config
+        self.film: deque[Frame] = deque(maxlen=FILM_FRAMES)  # the latest frames, for the GIF
 
     @property
     def run(self) -> LiveToyRun:
@@ -24,6 +30,7 @@ class ToySession(LiveSession):
         with self.lock:
             self.config = config
             self.run.reset(config)
+            self.film.clear()
             self.revision += 1
             self.message = "reset: fresh networks"
 
@@ -35,6 +42,8 @@ class ToySession(LiveSession):
             self.message = f"loaded a run at step {self.run.step}"
 
     def apply(self, config: ToyConfig) -> None:
+        if config == self.config:
+            return
         with self.lock:
             self.message = self.run.apply(config)
             if self.run.config == config:
@@ -57,6 +66,8 @@ class ToySession(LiveSession):
         """(layered view, charts, mode bars, status); charts and bars are None when not redrawn."""
         run = self.run
         frame = (frames or self.snapshot())[0]
+        if not self.film or self.film[-1].step != frame.step:
+            self.film.append(frame)
         title = f"step {frame.step} · {run.config.objective} ({run.config.lipschitz_method}) on {run.config.data}"
         rev = str(self.revision)
         layered = layered_figure(frame, self.layers, title, rev)

@@ -8,6 +8,7 @@ from typing import Any
 import gradio as gr
 
 from ganlab.config import OPTIMIZERS, ToyConfig
+from ganlab.data.drawing import points_from_drawing
 from ganlab.data.toy import TOY_NAMES
 from ganlab.errors import GanlabError
 from ganlab.experiment import train_and_evaluate
@@ -20,9 +21,12 @@ from ganlab.ui.toy_session import ToySession
 from ganlab.viz.layered import LAYERS
 
 DEFAULT_PRESET = "nonsaturating"
+DRAWN = "drawn"  # the UI-only preset: the data come from the canvas
+DRAWN_WATCH = ("Draw any shape on the canvas under 'draw your own data' and press 'use my drawing': the "
+               "generator must learn your distribution. Thin strokes and separate blobs are the hard parts.")
 # (config field, label, kind) for every control; kind picks the widget.
 FIELDS: list[tuple[str, str, Any]] = [
-    ("data", "distribution", list(TOY_NAMES)),
+    ("data", "distribution", [*TOY_NAMES, "custom"]),
     ("objective", "objective", list(OBJECTIVE_NAMES)),
     ("lipschitz", "Lipschitz method (auto = the objective's own)", ["auto", *LIPSCHITZ_METHODS]),
     ("n_critic", "k: discriminator steps per generator step", int),
@@ -106,8 +110,8 @@ def build(app: gr.Blocks) -> None:
     state = gr.State(None, delete_callback=lambda s: s.close() if s is not None else None)
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            preset = gr.Dropdown([(p.title, p.key) for p in PRESETS.values()], value=start.key,
-                                 label="preset", elem_id="toy-preset")
+            preset = gr.Dropdown([(p.title, p.key) for p in PRESETS.values()] + [("Drawn distribution", DRAWN)],
+                                 value=start.key, label="preset", elem_id="toy-preset")
             watch = gr.Markdown(f"*Watch for:* {start.watch_for}")
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy-play")
@@ -125,8 +129,13 @@ def build(app: gr.Blocks) -> None:
             with gr.Accordion("data and networks (apply on Reset)", open=False):
                 for name, label, kind in FIELDS[:1] + FIELDS[8:14]:
                     controls.append((name, _widget(name, label, kind, getattr(start.config, name))))
+            with gr.Accordion("draw your own data", open=False) as draw_box:
+                sketch = gr.Sketchpad(canvas_size=(320, 320), fixed_canvas=True, layers=False, type="numpy",
+                                      image_mode="RGBA", label="draw in the square [-4, 4]²", elem_id="toy-sketch")
+                use_drawing = gr.Button("use my drawing", elem_id="toy-use-drawing")
             with gr.Accordion("save and load", open=False):
                 save = gr.Button("save run (safetensors)")
+                gif = gr.Button("export the last 30 s as an animated GIF", elem_id="toy-gif")
                 saved = gr.File(label="download", interactive=False)
                 upload = gr.File(label="load a saved run", file_types=[".safetensors"], type="filepath")
         with gr.Column(scale=2):
@@ -153,10 +162,13 @@ def build(app: gr.Blocks) -> None:
 
     def on_preset(key, session):
         session = _session(session)
+        if key == DRAWN:
+            session.message = "draw on the canvas (left, 'draw your own data'), then press 'use my drawing'"
+            return (*draw(session), f"*Watch for:* {DRAWN_WATCH}", *[gr.skip()] * len(widgets), gr.Accordion(open=True))
         p = get_preset(key)
         session.reset(p.config)
         session.message = f"preset loaded: {p.title}"
-        return (*draw(session), f"*Watch for:* {p.watch_for}", *_values(p.config))
+        return (*draw(session), f"*Watch for:* {p.watch_for}", *_values(p.config), gr.skip())
 
     def on_play(session, *values):
         session = _session(session)
@@ -215,6 +227,35 @@ def build(app: gr.Blocks) -> None:
             return session, gr.skip()
         return session, session.figures(charts=False)[0]
 
+    def on_gif(session):
+        session = _session(session)
+        from ganlab.viz.raster import frames_to_gif
+
+        frames = list(session.film)
+        if len(frames) < 2:
+            session.message = "⚠ nothing to animate yet: press Play first"
+            return None, session.status()
+        path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), f"ganlab-{session.config.data}-step{frames[-1].step}.gif")
+        frames_to_gif(frames, path)
+        session.message = f"GIF of {len(frames)} frames, steps {frames[0].step}–{frames[-1].step}"
+        return path, session.status()
+
+    def on_use_drawing(session, drawing, *values):
+        session = _session(session)
+        session.playing = False
+        try:
+            image = (drawing or {}).get("composite") if isinstance(drawing, dict) else drawing
+            if image is None:
+                raise GanlabError("draw something on the canvas first (a few strokes are enough)")
+            points = points_from_drawing(image, seed=session.config.seed)
+            config = config_from_values(session.config, list(values)).replace(
+                data="custom", points=tuple((round(float(x), 3), round(float(y), 3)) for x, y in points))
+            session.reset(config)
+            session.message = f"your drawing: {len(points)} points; press Play"
+        except GanlabError as exc:
+            session.message = f"⚠ {exc}"
+        return (*draw(session), *_values(session.config))
+
     def on_save(session):
         session = _session(session)
         from ganlab.checkpoints import save_toy
@@ -237,7 +278,8 @@ def build(app: gr.Blocks) -> None:
         return (*draw(session), *_values(session.config))
 
     app.load(on_load, [state], drawn)
-    preset.input(on_preset, [preset, state], [*drawn, watch, *widgets])
+    preset.input(on_preset, [preset, state], [*drawn, watch, *widgets, draw_box], api_visibility="private")
+    use_drawing.click(on_use_drawing, [state, sketch, *widgets], [*drawn, *widgets], api_visibility="private")
     play.click(on_play, [state, *widgets], drawn, concurrency_limit=None, api_visibility="private",
                show_progress="hidden")
     pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
@@ -249,5 +291,6 @@ def build(app: gr.Blocks) -> None:
     gr.on([layers.change, speed.change], on_view_options, [state, layers, speed], [state, view],
           api_visibility="private", concurrency_limit=None, show_progress="hidden")
     save.click(on_save, [state], saved, api_visibility="private")
+    gif.click(on_gif, [state], [saved, status], api_visibility="private")
     upload.upload(on_upload, [state, upload], [*drawn, *widgets], api_visibility="private")
     gr.api(toy_run, api_name="toy_run")
