@@ -16,9 +16,12 @@ LIPSCHITZ_METHODS: tuple[str, ...] = ("none", "clip", "gp", "sn", "r1")
 
 
 @torch.no_grad()
-def clip_weights(module: nn.Module, c: float) -> None:
-    """Clamp every parameter of ``module`` into [−c, c] in place (WGAN, Arjovsky et al. 2017)."""
-    for p in module.parameters():
+def clip_weights(params: nn.Module | Tensor, c: float) -> None:
+    """Clamp every parameter into [−c, c] in place (WGAN, Arjovsky et al. 2017).
+
+    ``params`` is a module, or one tensor holding all of them (a flat parameter buffer).
+    """
+    for p in ([params] if isinstance(params, Tensor) else params.parameters()):
         p.clamp_(-c, c)
 
 

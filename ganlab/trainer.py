@@ -29,7 +29,7 @@ from ganlab.backprop import ManualMLP, supports
 from ganlab.config import TrainSettings
 from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
-from ganlab.lipschitz import apply_spectral_norm, gradient_penalty, has_batch_norm, r1_penalty
+from ganlab.lipschitz import apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, r1_penalty
 from ganlab.objectives import get_objective
 from ganlab.priors import Prior
 from ganlab.seeding import seeded
@@ -192,10 +192,6 @@ class Trainer:
                 group["lr"] = lr * factor
 
     # ----------------------------------------------------------------- training
-    def _d_loss(self, out: Tensor) -> Tensor:
-        B = self.settings.batch
-        return self.objective.d_loss(out[:B], out[B:], 1.0 - self.settings.label_smoothing)
-
     def _discriminator_step(self, noise: float) -> list[Tensor]:
         s, B = self.settings, self.settings.batch
         real = self.sample_real(B, self.rng)
@@ -203,17 +199,17 @@ class Trainer:
             fake = self.generator(self.sample_latent(B))
         x = self._noisy(torch.cat([real, fake]), noise)
         penalty = None
+        target = 1.0 - s.label_smoothing
         if self._manual is not None:  # same gradients as below, written out by hand
             out, cache = self._manual[1].forward(x)
             out = out.flatten()
-            target = 1.0 - s.label_smoothing
             loss = self.objective.d_loss(out[:B], out[B:], target)
             grad_real, grad_fake = self.objective.d_grad(out[:B], out[B:], target)
             self._manual[1].backward(cache, torch.cat([grad_real, grad_fake])[:, None])
             total = loss
         else:
             out = self.discriminator(x).flatten()
-            loss = self._d_loss(out)
+            loss = self.objective.d_loss(out[:B], out[B:], target)
             if self.lipschitz == "gp":
                 penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)
             elif self.lipschitz == "r1":
@@ -225,8 +221,7 @@ class Trainer:
         self._check_finite(total, norm, "discriminator")
         self.opt_d.step()
         if self.lipschitz == "clip":
-            with torch.no_grad():
-                self._d_flat.clamp_(-s.clip, s.clip)  # clip_weights on the flat buffer: every parameter
+            clip_weights(self._d_flat, s.clip)
         out = out.detach().float()
         shown = torch.sigmoid(out) if self.objective.outputs_probability else out
         pen = penalty.detach() if penalty is not None else torch.zeros((), device=self.device)

@@ -2,7 +2,6 @@ import math
 
 import pytest
 import torch
-import torch.nn.functional as F
 
 from ganlab.config import ToyConfig
 from ganlab.data.toy import get_toy

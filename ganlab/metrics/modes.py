@@ -8,7 +8,6 @@ share, log K when everything sits on one mode.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -53,7 +52,3 @@ def mode_coverage(samples, centers, std: float, threshold: float = 3.0) -> ModeC
         mode_kl = float((p[nz] * torch.log(p[nz] * k)).sum())
     return ModeCoverage(int((counts > 0).sum()), k, n_hq / len(x), counts.tolist(), mode_kl)
 
-
-def uniform_mode_kl_bound(k: int) -> float:
-    """The largest possible mode KL, log K (all high-quality samples on one mode)."""
-    return math.log(k)
