@@ -53,3 +53,16 @@ def test_line_example_view_refuses_out_of_range_theta():
         assert "between" in str(exc)
     else:
         raise AssertionError("θ = 3 was accepted")
+
+
+def test_play_stops_with_a_message_when_training_diverges_and_keeps_the_last_good_state():
+    session = ToySession(get_preset("nonsaturating").config)
+    session.run.advance(max_steps=60)  # past the first snapshot (every 50 steps)
+    good_step = session.run.step
+    with torch.no_grad():
+        session.run.experiment.trainer.generator.out.weight.fill_(float("nan"))
+    outputs = list(session.play())
+    assert outputs, "the loop still drew the state it stopped in"
+    assert not session.playing and "diverged" in session.message
+    assert 50 <= session.run.step <= good_step
+    assert all(torch.isfinite(p).all() for p in session.run.experiment.trainer.generator.parameters())
