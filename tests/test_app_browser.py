@@ -106,6 +106,21 @@ def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
     page.wait_for_function("document.querySelector('#div-numbers').innerText.includes('W1 3.0000')", timeout=15000)
     time.sleep(0.5)
     page.screenshot(path=os.path.join(SHOTS, "divergences.png"), full_page=True)
+
+    page.get_by_role("tab", name="Building blocks").click()
+    page.wait_for_function("document.querySelector('#blk-conv-text').innerText.includes('= 122')", timeout=30000)
+    page.click("#blk-cell input")
+    page.get_by_role("option", name="1, 1").click()
+    page.wait_for_function("document.querySelector('#blk-conv-text').innerText.includes('= 134')", timeout=15000)
+    assert "2, 9, 6, 1, 6, 29, 30, 7, 10, 29, 33, 13, 12, 24, 16, 4" in page.inner_text("#blk-transposed-text")
+    assert "1 × 28 × 28" in page.inner_text("#blk-generator")
+    page.fill("#blk-u textarea", "1 4\n1")
+    page.click("#blk-conv-go")
+    page.wait_for_function("document.querySelector('#blk-conv-text').innerText.includes('⚠')", timeout=15000)
+    page.fill("#blk-u textarea", "1 4 1\n1 4 3\n3 3 1")
+    page.click("#blk-conv-go")
+    page.wait_for_function("document.querySelector('#blk-conv-text').innerText.includes('✓')", timeout=15000)
+    page.screenshot(path=os.path.join(SHOTS, "building_blocks.png"), full_page=True)
     assert not errors, errors
     page.close()
 
