@@ -10,7 +10,8 @@ One ``Trainer.step()`` is one generator iteration:
 
 It is data- and network-agnostic (toy MLPs and image DCGANs share it). Speed comes from doing
 less arithmetic, not from shortcuts in the algorithm: real and fake go through D in one
-concatenated pass, fakes for the D step are made without building a graph, D's weight gradients
+concatenated pass (separate passes when D has batch norm, as in the DCGAN tutorial), fakes for
+the D step are made without building a graph, D's weight gradients
 are not computed during the generator step (only ∂L_G/∂x flows back), optimisers are fused.
 
 If a loss or gradient turns NaN/inf, the step is not applied, the last good snapshot is
@@ -111,6 +112,9 @@ class Trainer:
         self._d_flat = flatten_parameters(self.discriminator)
         self.opt_g = make_optimizer(s.optimizer, [self._g_flat], s.lr_g, s.betas_g)
         self.opt_d = make_optimizer(s.optimizer, [self._d_flat], s.lr_d, s.betas_d)
+        # With batch norm in D, one pass over real+fake would normalise fakes with real statistics (and
+        # differently from the generator step, where D sees fakes alone): keep the batches apart.
+        self._separate_batches = has_batch_norm(self.discriminator)
         self._allow_manual = manual_backprop
         self._pick_backprop()
         self._d_params = list(self.discriminator.parameters())
@@ -208,7 +212,10 @@ class Trainer:
             self._manual[1].backward(cache, torch.cat([grad_real, grad_fake])[:, None])
             total = loss
         else:
-            out = self.discriminator(x).flatten()
+            if self._separate_batches:  # batch norm: real and fake each get their own statistics
+                out = torch.cat([self.discriminator(x[:B]), self.discriminator(x[B:])]).flatten()
+            else:
+                out = self.discriminator(x).flatten()
             loss = self.objective.d_loss(out[:B], out[B:], target)
             if self.lipschitz == "gp":
                 penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)

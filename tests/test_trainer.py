@@ -194,3 +194,17 @@ def test_spectral_norm_runs_are_reproducible_while_other_sessions_build_networks
         stop.set()
         t.join()
     assert all(r == first for r in again)
+
+
+def test_batch_norm_discriminator_sees_real_and_fake_batches_separately():
+    """One pass over real+fake would normalise the fakes with real statistics."""
+    from torch import nn
+
+    seen = []
+    d = nn.Sequential(nn.Linear(2, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1))
+    d[1].register_forward_hook(lambda m, inp, out: seen.append(inp[0].shape[0]))
+    g = nn.Linear(2, 2)
+    t = Trainer(g, d, lambda n, gen: torch.randn(n, 2, generator=gen), Prior("gaussian", 2),
+                ToyConfig(batch=16), "cpu")
+    t.step()
+    assert seen == [16, 16, 16]  # D step: real, fake; G step: fake
