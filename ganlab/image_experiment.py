@@ -77,11 +77,21 @@ class ImageExperiment:
     def step(self) -> int:
         return self.trainer.step_count
 
-    def train(self, steps: int | None = None, seconds: float | None = None) -> StepRecord | None:
-        """Train for ``steps`` iterations or ``seconds`` of wall time."""
+    def train(self, steps: int | None = None, seconds: float | None = None, decay: bool = False) -> StepRecord | None:
+        """Train for ``steps`` iterations or ``seconds`` of wall time.
+
+        With ``decay`` and a time budget, learning rates fall linearly to 0 by the end: the number of
+        steps that fit is estimated from the first 20 steps' rate.
+        """
         record, start = None, time.perf_counter()
+        estimated = False
         while (steps is None or self.step < steps) and (seconds is None or time.perf_counter() - start < seconds):
             record = self.trainer.step()
+            if decay and seconds is not None and not estimated and self.step >= 20:
+                rate = self.step / (time.perf_counter() - start)
+                settings = self.trainer.settings.replace(lr_decay_steps=max(21, int(rate * seconds)))
+                self.trainer.update_settings(settings)
+                estimated = True
             if steps is None and seconds is None:
                 break
         self.seconds += time.perf_counter() - start
