@@ -49,6 +49,9 @@ def save_trainer(path: str | os.PathLike, trainer, config, fmt: str = FORMAT_TOY
     tensors = {f"generator.{k}": v.detach().cpu().contiguous() for k, v in trainer.generator.state_dict().items()}
     tensors.update({f"discriminator.{k}": v.detach().cpu().contiguous()
                     for k, v in trainer.discriminator.state_dict().items()})
+    if trainer.generator_ema is not None:
+        tensors.update({f"generator_ema.{k}": v.detach().cpu().contiguous()
+                        for k, v in trainer.generator_ema.state_dict().items()})
     meta: dict[str, str] = {"ganlab_format": fmt, "config": config.to_json(), "step": str(trainer.step_count),
                             "notes": json.dumps(notes or {})}
     if with_optimizer:
@@ -91,6 +94,9 @@ def restore_trainer(trainer, tensors: dict[str, torch.Tensor], meta: dict[str, s
     try:
         trainer.generator.load_state_dict(split_prefix(tensors, "generator"))
         trainer.discriminator.load_state_dict(split_prefix(tensors, "discriminator"))
+        if trainer.generator_ema is not None:
+            ema = split_prefix(tensors, "generator_ema")
+            trainer.generator_ema.load_state_dict(ema or split_prefix(tensors, "generator"))
         for key, opt in (("opt_g", trainer.opt_g), ("opt_d", trainer.opt_d)):
             if key in meta:
                 opt.load_state_dict(_unflatten_optimizer(key, tensors, json.loads(meta[key])))

@@ -72,6 +72,7 @@ class TrainSettings:
     label_smoothing: float = 0.0  # one-sided: real target 1 − s
     instance_noise: float = 0.0  # std of Gaussian noise added to D's inputs
     noise_anneal_steps: int = 0  # instance noise decays linearly to 0 over this many steps (0 = constant)
+    ema: float = 0.0  # β of an exponential moving average of G's weights, used for sampling (0 = off)
     precision: str = "auto"  # auto: bf16 hidden layers where the hardware has fast bf16
     seed: int = 0
 
@@ -104,6 +105,7 @@ class TrainSettings:
                               f"not to '{self.objective}' (a critic has no labels)")
         _number("instance noise", self.instance_noise, 0.0, 10.0)
         _integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
+        _number("EMA β", self.ema, 0.0, 0.9999)
         _choice("precision", self.precision, PRECISIONS)
         _integer("seed", self.seed, 0, 2**63 - 1)
 

@@ -118,6 +118,11 @@ class Trainer:
         self._allow_manual = manual_backprop
         self._pick_backprop()
         self._d_params = list(self.discriminator.parameters())
+        # Polyak/EMA copy of G for sampling: θ_ema ← β θ_ema + (1 − β) θ after every G step.
+        self.generator_ema: nn.Module | None = None
+        if settings.ema > 0:
+            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
+            self._ema_flat = flatten_parameters(self.generator_ema)
         self.step_count = 0
         self._good: dict | None = None
         self.snapshot()
@@ -128,9 +133,12 @@ class Trainer:
         self._good = copy.deepcopy(self.state_dict())
 
     def state_dict(self) -> dict:
-        return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
-                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
-                "rng": self.rng.get_state(), "step": self.step_count}
+        state = {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+                 "rng": self.rng.get_state(), "step": self.step_count}
+        if self.generator_ema is not None:
+            state["generator_ema"] = self.generator_ema.state_dict()
+        return state
 
     def load_state_dict(self, state: dict) -> None:
         self.generator.load_state_dict(state["generator"])
@@ -138,6 +146,8 @@ class Trainer:
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.rng.set_state(state["rng"])
+        if self.generator_ema is not None and "generator_ema" in state:
+            self.generator_ema.load_state_dict(state["generator_ema"])
         self.step_count = int(state["step"])
 
     def update_settings(self, settings: TrainSettings) -> None:
@@ -258,6 +268,11 @@ class Trainer:
         norm = self._g_flat.grad.norm()
         self._check_finite(loss, norm, "generator")
         self.opt_g.step()
+        if self.generator_ema is not None:
+            with torch.no_grad():
+                self._ema_flat.lerp_(self._g_flat, 1.0 - self.settings.ema)
+                for b_ema, b in zip(self.generator_ema.buffers(), self.generator.buffers()):
+                    b_ema.copy_(b)
         return [loss.detach(), norm]
 
     def _check_finite(self, loss: Tensor, norm: Tensor, who: str) -> None:
@@ -304,8 +319,9 @@ class Trainer:
 
     @torch.no_grad()
     def generate(self, n: int, generator: torch.Generator | None = None, z: Tensor | None = None) -> Tensor:
-        """n samples of G (eval mode, no grad) for z from ``generator`` (or the given ``z``)."""
-        net = self.generator
+        """n samples (eval mode, no grad) for z from ``generator`` (or the given ``z``), from the EMA
+        copy of G when the settings ask for one."""
+        net = self.generator_ema if self.generator_ema is not None else self.generator
         if z is None:
             z = self.prior.sample(n, generator, self.device) if generator is not None else self.sample_latent(n)
         net.eval()

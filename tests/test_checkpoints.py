@@ -73,3 +73,13 @@ def test_weights_of_the_wrong_shape_are_refused(tmp_path):
     big = ToyExperiment(CFG.replace(hidden=32), "cpu")
     with pytest.raises(GanlabError, match="does not fit"):
         restore_trainer(big.trainer, tensors, meta)
+
+
+def test_ema_generator_round_trips(tmp_path):
+    exp = ToyExperiment(CFG.replace(ema=0.95), "cpu")
+    exp.train(5)
+    save_toy(tmp_path / "ema.safetensors", exp)
+    again = load_toy(tmp_path / "ema.safetensors", "cpu")
+    for a, b in zip(exp.trainer.generator_ema.parameters(), again.trainer.generator_ema.parameters()):
+        assert torch.equal(a, b)
+    assert torch.equal(torch.as_tensor(exp.samples(20)), torch.as_tensor(again.samples(20)))

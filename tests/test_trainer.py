@@ -208,3 +208,15 @@ def test_batch_norm_discriminator_sees_real_and_fake_batches_separately():
                 ToyConfig(batch=16), "cpu")
     t.step()
     assert seen == [16, 16, 16]  # D step: real, fake; G step: fake
+
+
+def test_ema_generator_is_the_polyak_average_and_is_used_for_sampling():
+    exp = ToyExperiment(ToyConfig(ema=0.9, **SMALL), "cpu")
+    t = exp.trainer
+    before = [p.clone() for p in t.generator_ema.parameters()]
+    t.step()
+    for old, ema, new in zip(before, t.generator_ema.parameters(), t.generator.parameters()):
+        assert torch.allclose(ema, 0.9 * old + 0.1 * new, atol=1e-7)
+    z = torch.randn(5, 2)
+    with torch.no_grad():
+        assert torch.equal(t.generate(5, z=z), t.generator_ema(z))
