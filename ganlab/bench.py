@@ -146,3 +146,57 @@ def format_table(rows: list[dict]) -> str:
                      f"{r['plain_steps_per_second']:>14.1f} {r['speedup']:>7.2f}× "
                      f"{r['plain_1thread_steps_per_second']:>14.1f} {r['speedup_vs_1thread']:>7.2f}×")
     return "\n".join(lines)
+
+
+def plain_image_loop(config, dataset):
+    """The lecture notebook's loop for ``config``'s networks: a DataLoader over a TensorDataset of float
+    images in [−1, 1], BCE with label tensors, D on real and fake in separate passes, default Adam."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from ganlab.image_experiment import build_image_networks
+
+    g, d = build_image_networks(config)
+    images = dataset.train_images.unsqueeze(1).float() / 127.5 - 1
+    loader = DataLoader(TensorDataset(images, dataset.train_labels), batch_size=config.batch, shuffle=True, drop_last=True)
+    opt_g = torch.optim.Adam(g.parameters(), lr=config.lr_g, betas=config.betas_g)
+    opt_d = torch.optim.Adam(d.parameters(), lr=config.lr_d, betas=config.betas_d)
+    bce = torch.nn.BCEWithLogitsLoss()
+    state = {"it": iter(loader)}
+
+    def iteration():
+        try:
+            real, _ = next(state["it"])
+        except StopIteration:
+            state["it"] = iter(loader)
+            real, _ = next(state["it"])
+        b = len(real)
+        d.zero_grad()
+        bce(d(real), torch.ones(b, 1)).backward()
+        fake = g(torch.randn(b, config.latent_dim))
+        bce(d(fake.detach()), torch.zeros(b, 1)).backward()
+        opt_d.step()
+        g.zero_grad()
+        bce(d(fake), torch.ones(b, 1)).backward()
+        opt_g.step()
+
+    return iteration
+
+
+def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, repeats: int = 3,
+                 data: str = "mnist") -> dict:
+    """Images/s of the ganlab trainer and of the notebook loop for the same networks, same process."""
+    from ganlab.data.images import load_images
+    from ganlab.image_experiment import ImageConfig, ImageExperiment
+
+    latent = 128 if arch == "seed004" else 100
+    config = ImageConfig(arch=arch, batch=batch, data=data, latent_dim=latent)
+    threads = torch.get_num_threads()
+    exp = ImageExperiment(config, "cpu", full_data=False)
+    plain = plain_image_loop(config, load_images(data, full=False))
+    ours, base = [], []
+    for _ in range(repeats):
+        base.append(_rate(plain, seconds, threads) * batch)
+        ours.append(_rate(exp.trainer.step, seconds, threads) * batch)
+    o, b = statistics.median(ours), statistics.median(base)
+    return {"arch": arch, "batch": batch, "threads": threads, "ganlab_images_per_second": round(o, 1),
+            "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu"}

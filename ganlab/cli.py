@@ -188,10 +188,18 @@ def cmd_presets(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from ganlab.bench import bench_toy, format_table
+    from ganlab.bench import bench_images, bench_toy, format_table
 
+    if args.what == "images":
+        if args.batch < 1 or args.batch > 4096:
+            raise GanlabError(f"batch must be between 1 and 4096, got {args.batch}")
+        row = bench_images(args.arch, args.batch, args.seconds, args.repeats)
+        print(json.dumps({"benchmark": "images", **row}) if args.json else
+              f"{row['arch']} batch {row['batch']}: ganlab {row['ganlab_images_per_second']:.0f} images/s, "
+              f"notebook loop {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×")
+        return 0
     if args.what != "toy":
-        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy")
+        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images")
     rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
                      seconds=args.seconds, repeats=args.repeats)
     print(format_table(rows) if not args.json else json.dumps({"benchmark": "toy", "rows": rows}))
@@ -241,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--out", help="where to write it (default: pretrained/classifier-<data>.safetensors)")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
-    b.add_argument("what", help="toy")
+    b.add_argument("what", help="toy or images")
+    b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
+    b.add_argument("--batch", type=int, default=256, help="images: batch size")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
     b.add_argument("--seconds", type=float, default=2.0, help="timing window per measurement")
     b.add_argument("--repeats", type=int, default=3, help="alternating repeats; the median is reported")

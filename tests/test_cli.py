@@ -76,3 +76,10 @@ def test_bench_runs_and_reports_ratios(capsys):
     row = json.loads(capsys.readouterr().out)["rows"][0]
     assert row["ganlab_steps_per_second"] > 0 and row["plain_steps_per_second"] > 0
     assert abs(row["speedup"] - row["ganlab_steps_per_second"] / row["plain_steps_per_second"]) < 0.02
+
+
+def test_bench_images_reports_both_loops(capsys):
+    assert main(["bench", "images", "--arch", "mlp", "--batch", "16", "--seconds", "0.2", "--repeats", "1", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["ganlab_images_per_second"] > 0 and row["plain_images_per_second"] > 0
+    assert abs(row["speedup"] - row["ganlab_images_per_second"] / row["plain_images_per_second"]) < 0.02
