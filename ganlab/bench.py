@@ -150,7 +150,8 @@ def format_table(rows: list[dict]) -> str:
 
 def plain_image_loop(config, dataset):
     """The lecture notebook's loop for ``config``'s networks: a DataLoader over a TensorDataset of float
-    images in [−1, 1], BCE with label tensors, D on real and fake in separate passes, default Adam."""
+    images in [−1, 1], BCE with label tensors, D on real and fake in separate passes, default Adam.
+    Like the ganlab trainer (and the textbook algorithm) the generator step draws fresh z."""
     from torch.utils.data import DataLoader, TensorDataset
 
     from ganlab.image_experiment import build_image_networks
@@ -176,7 +177,7 @@ def plain_image_loop(config, dataset):
         bce(d(fake.detach()), torch.zeros(b, 1)).backward()
         opt_d.step()
         g.zero_grad()
-        bce(d(fake), torch.ones(b, 1)).backward()
+        bce(d(g(torch.randn(b, config.latent_dim))), torch.ones(b, 1)).backward()
         opt_g.step()
 
     return iteration

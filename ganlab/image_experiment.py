@@ -15,7 +15,7 @@ from torch import nn
 
 from ganlab.config import TrainSettings, _choice, _integer
 from ganlab.data.images import IMAGE_DATASETS, load_images
-from ganlab.device import pick_device
+from ganlab.device import autocast_dtype, pick_device
 from ganlab.models import MLP, dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
 from ganlab.priors import Prior
 from ganlab.seeding import seeded
@@ -70,7 +70,8 @@ class ImageExperiment:
         self.prior = Prior("gaussian", config.latent_dim)
         g, d = build_image_networks(config)
         ds = self.dataset
-        self.trainer = Trainer(g, d, lambda n, gen: ds.sample(n, gen)[0], self.prior, config, self.device)
+        self.trainer = Trainer(g, d, lambda n, gen: ds.sample(n, gen)[0], self.prior, config, self.device,
+                               autocast=autocast_dtype(config.precision, self.device))
         self.seconds = 0.0
 
     @property

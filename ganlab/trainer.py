@@ -92,9 +92,10 @@ class Trainer:
 
     def __init__(self, generator: nn.Module, discriminator: nn.Module, sample_real: RealSampler,
                  prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
-                 manual_backprop: bool = True):
+                 manual_backprop: bool = True, autocast: torch.dtype | None = None):
         self.device = torch.device(device)
         self.settings = settings
+        self.autocast = autocast  # e.g. torch.bfloat16: forward passes of both networks in that precision
         self.objective = get_objective(settings.objective)
         self.lipschitz = settings.lipschitz_method
         if self.lipschitz == "gp" and has_batch_norm(discriminator):
@@ -172,6 +173,10 @@ class Trainer:
                 if "betas" in group:
                     group["betas"] = tuple(betas)
 
+    def _precision(self):
+        """Autocast context for forward passes (a no-op unless ``autocast`` is set)."""
+        return torch.autocast(self.device.type, dtype=self.autocast or torch.bfloat16, enabled=self.autocast is not None)
+
     def _pick_backprop(self) -> None:
         """Hand-written backprop when both nets are plain MLPs and no second derivatives are needed."""
         ok = (self._allow_manual and self.lipschitz in ("none", "clip")
@@ -209,8 +214,8 @@ class Trainer:
     def _discriminator_step(self, noise: float) -> list[Tensor]:
         s, B = self.settings, self.settings.batch
         real = self.sample_real(B, self.rng)
-        with torch.no_grad():
-            fake = self.generator(self.sample_latent(B))
+        with torch.no_grad(), self._precision():
+            fake = self.generator(self.sample_latent(B)).float()
         x = self._noisy(torch.cat([real, fake]), noise)
         penalty = None
         target = 1.0 - s.label_smoothing
@@ -222,10 +227,12 @@ class Trainer:
             self._manual[1].backward(cache, torch.cat([grad_real, grad_fake])[:, None])
             total = loss
         else:
-            if self._separate_batches:  # batch norm: real and fake each get their own statistics
-                out = torch.cat([self.discriminator(x[:B]), self.discriminator(x[B:])]).flatten()
-            else:
-                out = self.discriminator(x).flatten()
+            with self._precision():
+                if self._separate_batches:  # batch norm: real and fake each get their own statistics
+                    out = torch.cat([self.discriminator(x[:B]), self.discriminator(x[B:])]).flatten()
+                else:
+                    out = self.discriminator(x).flatten()
+            out = out.float()
             loss = self.objective.d_loss(out[:B], out[B:], target)
             if self.lipschitz == "gp":
                 penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)
@@ -258,8 +265,9 @@ class Trainer:
             for p in self._d_params:  # D is held fixed: no weight gradients are computed for it
                 p.requires_grad_(False)
             try:
-                fake = self.generator(z)
-                loss = self.objective.g_loss(self.discriminator(self._noisy(fake, noise)).flatten())
+                with self._precision():
+                    out = self.discriminator(self._noisy(self.generator(z), noise)).flatten()
+                loss = self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
             finally:
