@@ -27,6 +27,19 @@ HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm", "d_rea
 METRIC_KEYS = ("step", "modes_covered", "hq_fraction", "w1", "grid_js", "w1_estimate")
 
 
+def record_means(history: dict[str, list], records: list[StepRecord]) -> None:
+    """Append the mean of ``records`` (one chart point per slice) to ``history`` (keys HISTORY_KEYS)."""
+    if not records:
+        return
+    rows = [r.to_dict() for r in records]
+    for key in HISTORY_KEYS:
+        values = [row[key] for row in rows if row[key] is not None]
+        if key == "step":
+            history[key].append(rows[-1]["step"])
+        else:
+            history[key].append(float(np.mean(values)) if values else None)
+
+
 @dataclass
 class Frame:
     """Everything the layered view draws at one moment (numpy arrays, small)."""
@@ -137,16 +150,7 @@ class LiveToyRun:
         return "generator"
 
     def _record(self, records: list[StepRecord]) -> None:
-        """Append the mean of ``records`` (one chart point per frame) to the history."""
-        if not records:
-            return
-        rows = [r.to_dict() for r in records]
-        for key in HISTORY_KEYS:
-            values = [row[key] for row in rows if row[key] is not None]
-            if key == "step":
-                self.history[key].append(rows[-1]["step"])
-            else:
-                self.history[key].append(float(np.mean(values)) if values else None)
+        record_means(self.history, records)
 
     # ------------------------------------------------------------------ views and metrics
     def frame(self, arrows: bool = True, manifold: bool = True) -> Frame:

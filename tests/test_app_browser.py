@@ -147,3 +147,25 @@ def test_drawn_distribution_becomes_the_data(app_url, browser):
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('your drawing')", timeout=15000)
     assert "on custom" in page.inner_text("#toy-view")
     page.close()
+
+
+def test_mnist_tab_trains_live(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page.get_by_role("tab", name="MNIST").click()
+    page.click("#img-play")
+    page.wait_for_function("document.querySelector('#img-status').innerText.includes('classes')", timeout=60000)
+    page.wait_for_selector("#img-grid img", timeout=30000)
+    page.wait_for_selector("#img-curves .js-plotly-plot", timeout=30000)
+    time.sleep(3)
+    page.click("#img-pause", timeout=15000)
+    text = page.inner_text("#img-status")
+    assert "images/s" in text and "mnist" in text
+    assert int(re.search(r"step (\d+)", text).group(1)) > 20
+    time.sleep(1)
+    page.screenshot(path=os.path.join(SHOTS, "mnist.png"), full_page=True)
+    assert not errors, errors
+    page.close()

@@ -66,3 +66,19 @@ def test_play_stops_with_a_message_when_training_diverges_and_keeps_the_last_goo
     assert not session.playing and "diverged" in session.message
     assert 50 <= session.run.step <= good_step
     assert all(torch.isfinite(p).all() for p in session.run.experiment.trainer.generator.parameters())
+
+
+def test_image_session_plays_and_measures():
+    from ganlab.image_experiment import ImageConfig
+    from ganlab.ui.images_session import ImageSession
+
+    session = ImageSession(ImageConfig(width=8, batch=16), "cpu")
+    session.frame_period = 0.05
+    outputs = []
+    for out in session.play():
+        outputs.append(out)
+        if len(outputs) == 6:
+            session.playing = False
+    grid, curves, bars, status = outputs[-1]
+    assert grid.shape == (8 * 30 + 2, 8 * 30 + 2) and curves is not None
+    assert session.run.metrics["step"] and "classes" in status

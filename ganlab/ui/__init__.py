@@ -7,7 +7,7 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, toy_tab
+    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, toy_tab
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
@@ -20,6 +20,8 @@ def build_app():
                 toy_tab.build(app)
             with gr.Tab("Critic vs Discriminator", id="compare"):
                 compare_tab.build(app)
+            with gr.Tab("MNIST", id="images"):
+                images_tab.build(app)
             with gr.Tab("Divergences & transport", id="divergences"):
                 divergences_tab.build(app)
             with gr.Tab("Building blocks", id="blocks"):

@@ -26,6 +26,7 @@ class LiveSession:
 
     layers: tuple[str, ...] = ("surface", "real", "fake", "arrows", "manifold")
     frame_period: float = FRAME_PERIOD
+    measure_every: int = 2  # frames between metric measurements
 
     def __init__(self, runs: list[LiveToyRun]):
         self.runs = runs
@@ -84,7 +85,7 @@ class LiveSession:
         try:
             while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
                 time.sleep(max(0.0, started + (frames + 1) * self.frame_period - time.perf_counter()))
-                snapshot = self.snapshot(measure=frames % 2 == 0 or not self.playing)
+                snapshot = self.snapshot(measure=frames % self.measure_every == 0 or not self.playing)
                 frames += 1
                 elapsed = time.perf_counter() - started
                 self.rate = (self.runs[0].step - steps0) / elapsed if self.runs else 0.0

@@ -11,12 +11,12 @@ PANELS = ("losses", "gradient norms", "D(real) vs D(fake)", "modes covered · hi
 _COLS, _ROWS, _HGAP, _VGAP = 3, 2, 0.07, 0.16
 
 
-def _grid_layout() -> dict:
+def _grid_layout(panels: tuple[str, ...] = PANELS) -> dict:
     """Axes for a 2 × 3 grid of panels (axis n = panel n, row-major) plus a right axis on panel 4."""
     width = (1 - _HGAP * (_COLS - 1)) / _COLS
     height = (1 - _VGAP * (_ROWS - 1)) / _ROWS
     layout: dict = {"annotations": []}
-    for n, title in enumerate(PANELS, start=1):
+    for n, title in enumerate(panels, start=1):
         row, col = divmod(n - 1, _COLS)
         x0 = col * (width + _HGAP)
         y1 = 1 - row * (height + _VGAP)
@@ -70,16 +70,18 @@ def history_figure(history: dict, metrics: dict, critic: bool, modes_total: int 
     return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
-def mode_bars(counts: list[int] | None, total_samples: int, revision: str = "run") -> go.Figure:
-    """Where high-quality generated samples land, per mode: a flat profile means no collapse."""
+def mode_bars(counts: list[int] | None, total_samples: int, revision: str = "run",
+              title: str = "samples per mode (high quality only)", labels: list[str] | None = None,
+              axis: str = "mode") -> go.Figure:
+    """Where generated samples land, per mode (or per class): a flat profile means no collapse."""
     data: list[dict] = []
     layout: dict = dict(height=220, margin=dict(l=30, r=10, t=30, b=30), uirevision=revision,
-                        title=dict(text="samples per mode (high quality only)", font=dict(size=12), x=0.01),
-                        xaxis=dict(title=dict(text="mode")), plot_bgcolor="white", showlegend=False)
+                        title=dict(text=title, font=dict(size=12), x=0.01),
+                        xaxis=dict(title=dict(text=axis)), plot_bgcolor="white", showlegend=False)
     if counts:
         k = len(counts)
-        data.append(dict(type="bar", x=[str(i) for i in range(k)], y=list(counts), marker=dict(color="#7b3294"),
-                         hovertemplate="mode %{x}: %{y} samples<extra></extra>", name="samples per mode"))
+        data.append(dict(type="bar", x=labels or [str(i) for i in range(k)], y=list(counts), marker=dict(color="#7b3294"),
+                         hovertemplate="%{x}: %{y} samples<extra></extra>", name="samples"))
         share = total_samples / k
         layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, y0=share, y1=share,
                                  line=dict(color="#1b9e77", dash="dash"))]
@@ -88,4 +90,35 @@ def mode_bars(counts: list[int] | None, total_samples: int, revision: str = "run
     else:
         layout["annotations"] = [dict(text="this distribution has no modes to count", showarrow=False,
                                       xref="paper", yref="paper", x=0.5, y=0.5)]
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+IMAGE_PANELS = ("losses", "gradient norms", "D(real) vs D(fake)", "classes covered · confidence",
+                "class KL from uniform", "Fréchet distance (classifier features)")
+
+
+def image_history_figure(history: dict, metrics: dict, critic: bool, fid_real: float | None = None,
+                         revision: str = "run") -> go.Figure:
+    """Six panels for an image GAN: the training signals and the classifier's view of the samples."""
+    data: list[dict] = []
+    s = history["step"]
+    _line(data, s, history["d_loss"], "critic loss" if critic else "D loss", 1, "#7b3294")
+    _line(data, s, history["g_loss"], "G loss", 1, "#e66101")
+    _line(data, s, history["d_grad_norm"], "‖∇θ_D L‖", 2, "#7b3294")
+    _line(data, s, history["g_grad_norm"], "‖∇θ_G L‖", 2, "#e66101")
+    _line(data, s, history["d_real"], "f(real)" if critic else "D(real)", 3, "#1b9e77")
+    _line(data, s, history["d_fake"], "f(fake)" if critic else "D(fake)", 3, "#7b3294")
+    m = metrics["step"]
+    layout = _grid_layout(IMAGE_PANELS)
+    _line(data, m, metrics["classes_covered"], "classes covered", 4, "#1b9e77")
+    _line(data, m, [None if v is None else 100 * v for v in metrics["mean_confidence"]], "confidence %", 4,
+          "#999999", dash="dot", yaxis="y7")
+    layout["yaxis4"]["range"] = [0, 10.5]
+    _line(data, m, metrics["class_kl"], "class KL", 5, "#444444")
+    _line(data, m, metrics["fid"], "Fréchet distance", 6, "#2166ac")
+    if fid_real is not None:
+        layout["shapes"] = [dict(type="line", xref="x6 domain", yref="y6", x0=0, x1=1, y0=fid_real, y1=fid_real,
+                                 line=dict(color="#1b9e77", dash="dot", width=1))]
+    layout.update(height=430, margin=dict(l=30, r=10, t=40, b=30), uirevision=revision,
+                  plot_bgcolor="white", font=dict(size=11))
     return go.Figure(dict(data=data, layout=layout), _validate=False)

@@ -1,0 +1,65 @@
+"""A live image-GAN run: train in slices, an 8 × 8 grid from a fixed z, metric history (no UI import)."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import torch
+
+from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid
+from ganlab.live import HISTORY_KEYS, record_means
+
+IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid")
+
+
+class LiveImageRun:
+    """One live image GAN with its history; ``frame`` is the grid of the same 64 latent vectors."""
+
+    def __init__(self, config: ImageConfig, device: str = "auto", measure_samples: int = 500):
+        self.config = config
+        self.measure_samples = measure_samples
+        self.reset(config, device)
+
+    def reset(self, config: ImageConfig, device: str | torch.device | None = None) -> None:
+        self.config = config
+        self.experiment = ImageExperiment(config, device or self.experiment.device)
+        self.history = {k: [] for k in HISTORY_KEYS}
+        self.metrics: dict[str, list] = {k: [] for k in IMAGE_METRIC_KEYS}
+        self.last_histogram: list[int] | None = None
+        self.images_seen = 0
+        self.train_seconds = 0.0
+
+    @property
+    def step(self) -> int:
+        return self.experiment.step
+
+    def advance(self, seconds: float = 0.2, max_steps: int | None = None) -> int:
+        """Train for about ``seconds`` (or ``max_steps``); raises GanlabError if training diverged."""
+        records, start = [], time.perf_counter()
+        deadline = start + seconds
+        try:
+            while (max_steps is None or len(records) < max_steps) and (not records or time.perf_counter() < deadline):
+                records.append(self.experiment.trainer.step())
+        finally:
+            record_means(self.history, records)
+            self.images_seen += len(records) * self.config.batch
+            self.train_seconds += time.perf_counter() - start
+        return len(records)
+
+    def frame(self, *_ignored) -> np.ndarray:
+        """The 8 × 8 grid (uint8) of G applied to the same 64 latent vectors every time."""
+        return image_grid(self.experiment.samples(64, seed=self.config.seed + 7))
+
+    def measure(self) -> dict:
+        out = self.experiment.evaluate(self.measure_samples)
+        out["step"] = self.step
+        for key in IMAGE_METRIC_KEYS:
+            value = out.get(key)
+            self.metrics[key].append(value if value is None or math.isfinite(value) else None)
+        self.last_histogram = out["class_histogram"]
+        return out
+
+    @property
+    def images_per_second(self) -> float:
+        return self.images_seen / self.train_seconds if self.train_seconds else 0.0

@@ -1,0 +1,119 @@
+"""Tab "MNIST": train a DCGAN live on MNIST or Fashion-MNIST and watch the same 64 samples sharpen."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import gradio as gr
+
+from ganlab.config import OPTIMIZERS
+from ganlab.data.images import IMAGE_DATASETS
+from ganlab.errors import GanlabError
+from ganlab.image_experiment import ARCHS, ImageConfig
+from ganlab.lipschitz import LIPSCHITZ_METHODS
+from ganlab.objectives import OBJECTIVE_NAMES
+from ganlab.ui.images_session import ImageSession
+
+START = ImageConfig(width=32, batch=64, lr_g=1e-3, lr_d=1e-3)
+FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", list(ARCHS)),
+          ("objective", "objective", list(OBJECTIVE_NAMES)),
+          ("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
+          ("n_critic", "k: discriminator steps per generator step", int), ("optimizer", "optimizer", list(OPTIMIZERS)),
+          ("lr_g", "generator learning rate", float), ("lr_d", "discriminator learning rate", float),
+          ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int)]
+GRID_CAPTION = ("The same 64 latent vectors z every frame, so you watch each sample sharpen from noise into a digit "
+                "(or a garment). Images in [−1, 1] from G's tanh output.")
+CURVES_CAPTION = ("Losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
+                  "samples: classes covered, KL of the class histogram from uniform (log 10 = 2.30 means one class: "
+                  "mode collapse), mean confidence, and the Fréchet distance on its features (dotted: real vs real).")
+
+
+def _config(values) -> ImageConfig:
+    changes = {}
+    for (name, label, kind), value in zip(FIELDS, values):
+        if value is None or value == "":
+            raise GanlabError(f"{label} is empty")
+        if kind is int and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        changes[name] = value
+    if changes["arch"] == "seed004":
+        changes["latent_dim"] = 128
+    return START.replace(**changes)
+
+
+def build(app: gr.Blocks) -> None:
+    state = gr.State(None, delete_callback=lambda s: s.close() if s is not None else None)
+    widgets = []
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            with gr.Row():
+                play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
+                pause = gr.Button("❚❚ Pause", elem_id="img-pause")
+                reset = gr.Button("↺ Reset", elem_id="img-reset")
+            status = gr.Markdown(elem_id="img-status")
+            for name, label, kind in FIELDS:
+                value = getattr(START, name)
+                widgets.append(gr.Dropdown(kind, value=value, label=label) if isinstance(kind, list)
+                               else gr.Number(value, label=label, precision=0 if kind is int else None))
+            download = gr.Button("download the generator (safetensors)")
+            saved = gr.File(label="generator", interactive=False)
+        with gr.Column(scale=1):
+            grid = gr.Image(label="8 × 8 samples from a fixed z", elem_id="img-grid", height=420, show_label=True)
+            gr.Markdown(GRID_CAPTION)
+            bars = gr.Plot(label="class histogram", elem_id="img-bars")
+    curves = gr.Plot(label="training curves and image metrics", elem_id="img-curves")
+    gr.Markdown(CURVES_CAPTION)
+    outputs = [state, grid, curves, bars, status]
+
+    def ensure(session, values):
+        if session is None:
+            session = ImageSession(_config(values))
+        return session
+
+    def draw(session):
+        g, c, b, text = session.figures()
+        return session, g, c, b, text
+
+    def on_play(session, *values):
+        try:
+            session = ensure(session, values)
+            config = _config(values)
+        except GanlabError as exc:
+            yield session, gr.skip(), gr.skip(), gr.skip(), f"⚠ {exc}"
+            return
+        if session.playing:
+            return
+        if config != session.run.config:
+            session.reset(config)
+        for g, c, b, text in session.play():
+            yield session, g, c if c is not None else gr.skip(), b if b is not None else gr.skip(), text
+
+    def on_pause(session):
+        if session is not None:
+            session.playing = False
+
+    def on_reset(session, *values):
+        try:
+            session = ensure(session, values)
+            session.playing = False
+            session.reset(_config(values))
+        except GanlabError as exc:
+            if session is None:
+                return None, gr.skip(), gr.skip(), gr.skip(), f"⚠ {exc}"
+            session.message = f"⚠ {exc} (kept the current run)"
+        return draw(session)
+
+    def on_download(session):
+        if session is None:
+            return None
+        from ganlab.checkpoints import save_trainer
+
+        path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), f"generator-{session.run.config.data}-step{session.run.step}.safetensors")
+        with session.lock:
+            save_trainer(path, session.run.experiment.trainer, session.run.config, "ganlab-image-v1", with_optimizer=False)
+        return path
+
+    play.click(on_play, [state, *widgets], outputs, concurrency_limit=None, show_progress="hidden", api_visibility="private")
+    pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
+    reset.click(on_reset, [state, *widgets], outputs, api_visibility="private")
+    download.click(on_download, [state], saved, api_visibility="private")
