@@ -12,6 +12,7 @@ from ganlab.errors import GanlabError
 from ganlab.image_experiment import ARCHS, ImageConfig
 from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.objectives import OBJECTIVE_NAMES
+from ganlab.ui.controls import control_values
 from ganlab.ui.images_session import ImageSession
 
 START = ImageConfig(width=32, batch=64, lr_g=1e-3, lr_d=1e-3)
@@ -29,13 +30,7 @@ CURVES_CAPTION = ("Losses, gradient norms and D(real) vs D(fake) per step; then 
 
 
 def _config(values) -> ImageConfig:
-    changes = {}
-    for (name, label, kind), value in zip(FIELDS, values):
-        if value is None or value == "":
-            raise GanlabError(f"{label} is empty")
-        if kind is int and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        changes[name] = value
+    changes = control_values(FIELDS, list(values))
     if changes["arch"] == "seed004":
         changes["latent_dim"] = 128
     return START.replace(**changes)

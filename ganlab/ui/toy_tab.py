@@ -17,6 +17,7 @@ from ganlab.models.mlp import ACTIVATIONS
 from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.presets import PRESETS, get_preset, recommended
 from ganlab.priors import PRIOR_NAMES
+from ganlab.ui.controls import control_values
 from ganlab.ui.toy_session import ToySession
 from ganlab.viz.layered import LAYERS
 
@@ -67,14 +68,7 @@ def _widget(name: str, label: str, kind: Any, value: Any):
 
 def config_from_values(base: ToyConfig, values: list[Any]) -> ToyConfig:
     """``base`` with the controls' values applied; raises ``GanlabError`` for bad input."""
-    changes: dict[str, Any] = {}
-    for (name, label, kind), value in zip(FIELDS, values):
-        if value is None or value == "":
-            raise GanlabError(f"{label} is empty")
-        if kind is int and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        changes[name] = value
-    return base.replace(**changes)
+    return base.replace(**control_values(FIELDS, values))
 
 
 def _values(config: ToyConfig) -> list[Any]:

@@ -41,9 +41,8 @@ def _line(data: list, x, y, name: str, panel: int, color: str, dash: str | None 
                      hovertemplate=f"{name}: %{{y:.4g}} at step %{{x}}<extra></extra>"))
 
 
-def history_figure(history: dict, metrics: dict, critic: bool, modes_total: int | None,
-                   revision: str = "run") -> go.Figure:
-    """Six small panels over training steps (names in ``PANELS``)."""
+def _training_panels(history: dict, critic: bool) -> list[dict]:
+    """Panels 1–3 of every run: both losses, both gradient norms, D (or f) on real and fake."""
     data: list[dict] = []
     s = history["step"]
     _line(data, s, history["d_loss"], "critic loss" if critic else "D loss", 1, "#7b3294")
@@ -52,6 +51,13 @@ def history_figure(history: dict, metrics: dict, critic: bool, modes_total: int 
     _line(data, s, history["g_grad_norm"], "‖∇θ_G L‖", 2, "#e66101")
     _line(data, s, history["d_real"], "f(real)" if critic else "D(real)", 3, "#1b9e77")
     _line(data, s, history["d_fake"], "f(fake)" if critic else "D(fake)", 3, "#7b3294")
+    return data
+
+
+def history_figure(history: dict, metrics: dict, critic: bool, modes_total: int | None,
+                   revision: str = "run") -> go.Figure:
+    """Six small panels over training steps (names in ``PANELS``)."""
+    data = _training_panels(history, critic)
     m = metrics["step"]
     layout = _grid_layout()
     if modes_total:
@@ -100,14 +106,7 @@ IMAGE_PANELS = ("losses", "gradient norms", "D(real) vs D(fake)", "classes cover
 def image_history_figure(history: dict, metrics: dict, critic: bool, fid_real: float | None = None,
                          revision: str = "run") -> go.Figure:
     """Six panels for an image GAN: the training signals and the classifier's view of the samples."""
-    data: list[dict] = []
-    s = history["step"]
-    _line(data, s, history["d_loss"], "critic loss" if critic else "D loss", 1, "#7b3294")
-    _line(data, s, history["g_loss"], "G loss", 1, "#e66101")
-    _line(data, s, history["d_grad_norm"], "‖∇θ_D L‖", 2, "#7b3294")
-    _line(data, s, history["g_grad_norm"], "‖∇θ_G L‖", 2, "#e66101")
-    _line(data, s, history["d_real"], "f(real)" if critic else "D(real)", 3, "#1b9e77")
-    _line(data, s, history["d_fake"], "f(fake)" if critic else "D(fake)", 3, "#7b3294")
+    data = _training_panels(history, critic)
     m = metrics["step"]
     layout = _grid_layout(IMAGE_PANELS)
     _line(data, m, metrics["classes_covered"], "classes covered", 4, "#1b9e77")

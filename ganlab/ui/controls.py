@@ -1,0 +1,18 @@
+"""What the tabs share about their controls."""
+from __future__ import annotations
+
+from typing import Any
+
+from ganlab.errors import GanlabError
+
+
+def control_values(fields: list[tuple[str, str, Any]], values: list[Any]) -> dict[str, Any]:
+    """{field: value} from the widgets' values (whole numbers as int); an empty box is a GanlabError."""
+    changes: dict[str, Any] = {}
+    for (name, label, kind), value in zip(fields, values):
+        if value is None or value == "":
+            raise GanlabError(f"{label} is empty")
+        if kind is int and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        changes[name] = value
+    return changes
