@@ -121,11 +121,13 @@ class LiveToyRun:
         return self.experiment.step
 
     # ------------------------------------------------------------------ training
-    def advance(self, seconds: float = 0.15, max_steps: int | None = None) -> int:
-        """Train for about ``seconds`` (or ``max_steps``); returns steps done.
+    def advance(self, seconds: float | None = None, max_steps: int | None = None) -> int:
+        """Train for about ``seconds`` and/or at most ``max_steps`` (0.15 s when neither is given).
 
-        Raises ``GanlabError`` if training diverged (the trainer already rolled back).
+        Returns the steps done. Raises ``GanlabError`` if training diverged (the trainer rolled back).
         """
+        if seconds is None:
+            seconds = math.inf if max_steps is not None else 0.15
         trainer = self.experiment.trainer
         if self._pending_d is not None:  # finish an iteration begun in step mode
             self._record([trainer.train_generator(self._pending_d)])

@@ -34,8 +34,11 @@ class LiveImageRun:
     def step(self) -> int:
         return self.experiment.step
 
-    def advance(self, seconds: float = 0.2, max_steps: int | None = None) -> int:
-        """Train for about ``seconds`` (or ``max_steps``); raises GanlabError if training diverged."""
+    def advance(self, seconds: float | None = None, max_steps: int | None = None) -> int:
+        """Train for about ``seconds`` and/or at most ``max_steps`` (0.2 s when neither is given);
+        raises GanlabError if training diverged."""
+        if seconds is None:
+            seconds = math.inf if max_steps is not None else 0.2
         records, start = [], time.perf_counter()
         deadline = start + seconds
         try:
