@@ -45,7 +45,7 @@ def build(app: gr.Blocks) -> None:
                 play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
                 pause = gr.Button("❚❚ Pause", elem_id="img-pause")
                 reset = gr.Button("↺ Reset", elem_id="img-reset")
-            status = gr.Markdown(elem_id="img-status")
+            status = gr.Markdown("press **Play** to train a DCGAN live (MNIST data ships with ganlab; runs on CUDA when present)", elem_id="img-status")
             for name, label, kind in FIELDS:
                 value = getattr(START, name)
                 widgets.append(gr.Dropdown(kind, value=value, label=label) if isinstance(kind, list)
