@@ -49,19 +49,16 @@ class ToyExperiment:
     def step(self) -> int:
         return self.trainer.step_count
 
-    def train(self, steps: int | None = None, seconds: float | None = None,
-              callback=None) -> StepRecord | None:
+    def train(self, steps: int | None = None, seconds: float | None = None) -> StepRecord | None:
         """Train for ``steps`` iterations or until ``seconds`` have passed (whichever is given)."""
         record = None
         start = time.perf_counter()
         if seconds is None:
-            record = self.trainer.run(steps or 0, callback)
+            record = self.trainer.run(steps or 0)
         else:
             deadline = start + seconds
             while time.perf_counter() < deadline and (steps is None or self.step < steps):
                 record = self.trainer.step()
-                if callback is not None:
-                    callback(record)
         self.seconds += time.perf_counter() - start
         return record
 

@@ -73,6 +73,7 @@ class ImageExperiment:
         self.trainer = Trainer(g, d, lambda n, gen: ds.sample(n, gen)[0], self.prior, config, self.device,
                                autocast=autocast_dtype(config.precision, self.device))
         self.seconds = 0.0
+        self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
 
     @property
     def step(self) -> int:
@@ -110,9 +111,10 @@ class ImageExperiment:
         from ganlab.data.images import to_float
         from ganlab.metrics.images import image_metrics
 
-        classifier = load_classifier(self.config.data).to(self.device)
+        if self._classifier is None:  # once per experiment: the live tab measures every few seconds
+            self._classifier = load_classifier(self.config.data).to(self.device)
         real = to_float(self.dataset.test_images[:n])
-        return image_metrics(classifier, self.samples(n, seed), real)
+        return image_metrics(self._classifier, self.samples(n, seed), real)
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:

@@ -316,13 +316,11 @@ class Trainer:
         """One iteration: k discriminator steps, then one generator step; returns its record."""
         return self.train_generator(self.train_discriminator())
 
-    def run(self, steps: int, callback: Callable[[StepRecord], None] | None = None) -> StepRecord | None:
+    def run(self, steps: int) -> StepRecord | None:
         """Run ``steps`` iterations; returns the last record (None when steps == 0)."""
         record = None
         for _ in range(steps):
             record = self.step()
-            if callback is not None:
-                callback(record)
         return record
 
     @torch.no_grad()

@@ -6,6 +6,16 @@ import time
 SHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "screenshots")
 
 
+def _open(browser, app_url, height=1100):
+    """A fresh page on the app, its first view drawn; page errors are collected in ``page.errors``."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    return page
+
+
 def _step_and_modes(text: str) -> tuple[int, str]:
     step = int(re.search(r"step (\d+)", text).group(1))
     modes = re.search(r"modes covered (\d+/\d+)", text)
@@ -13,11 +23,8 @@ def _step_and_modes(text: str) -> tuple[int, str]:
 
 
 def test_toy_tab_trains_live(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app_url)
-    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page = _open(browser, app_url)
+    errors = page.errors
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('modes covered')", timeout=30000)
     step0, modes0 = _step_and_modes(page.inner_text("#toy-status"))
     assert step0 == 0
@@ -54,9 +61,7 @@ def test_toy_tab_trains_live(app_url, browser):
 
 
 def test_bad_hyperparameter_gives_a_message_and_keeps_the_run(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.goto(app_url)
-    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page = _open(browser, app_url)
     page.click("text=objective and training")
     box = page.locator("#toy-lr_d input")
     box.fill("-1")
@@ -74,11 +79,8 @@ def test_bad_hyperparameter_gives_a_message_and_keeps_the_run(app_url, browser):
 
 
 def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1200})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app_url)
-    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page = _open(browser, app_url, 1200)
+    errors = page.errors
 
     page.get_by_role("tab", name="Critic vs Discriminator").click()
     page.wait_for_selector("#cmp-left .js-plotly-plot", timeout=30000)
@@ -126,9 +128,7 @@ def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
 
 
 def test_drawn_distribution_becomes_the_data(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    page.goto(app_url)
-    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page = _open(browser, app_url, 1300)
     page.click("#toy-preset input")
     page.get_by_role("option", name="Drawn distribution").click()
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('draw on the canvas')", timeout=15000)
@@ -150,11 +150,8 @@ def test_drawn_distribution_becomes_the_data(app_url, browser):
 
 
 def test_mnist_tab_trains_live(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app_url)
-    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page = _open(browser, app_url, 1300)
+    errors = page.errors
     page.get_by_role("tab", name="MNIST").click()
     page.click("#img-play")
     page.wait_for_function("document.querySelector('#img-status').innerText.includes('classes')", timeout=60000)
