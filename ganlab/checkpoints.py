@@ -124,3 +124,22 @@ def load_toy(path: str | os.PathLike, device: str = "auto"):
     experiment = ToyExperiment(config, device)
     restore_trainer(experiment.trainer, tensors, meta, os.path.basename(str(path)))
     return experiment
+
+
+MAX_CHECKPOINT_BYTES = 64 * 2**20
+
+
+def load_generator(path: str | os.PathLike):
+    """The image generator saved at ``path`` as a frozen ``ganlab.pretrained.GeneratorModel`` (CPU, eval).
+
+    Reads only safetensors (never pickle); a file that is too large, truncated, not a ganlab image
+    checkpoint, or whose weights do not fit its config raises a one-line ``GanlabError``.
+    """
+    from ganlab.pretrained import FORMAT_IMAGE, build_generator
+
+    name = os.path.basename(str(path))
+    if os.path.isfile(path) and os.path.getsize(path) > MAX_CHECKPOINT_BYTES:
+        raise GanlabError(f"{name} is {os.path.getsize(path) / 2**20:.0f} MB; checkpoints over "
+                          f"{MAX_CHECKPOINT_BYTES // 2**20} MB are not loaded")
+    tensors, meta = read_checkpoint(path, FORMAT_IMAGE)
+    return build_generator(name, tensors, meta)

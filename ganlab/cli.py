@@ -142,6 +142,7 @@ def cmd_images(args) -> int:
     from PIL import Image
 
     from ganlab.checkpoints import save_trainer
+    from ganlab.evaluation import device_description
     from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid
 
     if args.threads < 1:
@@ -153,7 +154,8 @@ def cmd_images(args) -> int:
     if not 10 <= args.eval_samples <= 10000:
         raise GanlabError(f"eval-samples must be between 10 and 10000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
-    fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic", "seed")
+    fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
+              "seed", "ema", "conditional")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     config = ImageConfig(**{**IMAGE_RECOMMENDED, **chosen})
     seconds = args.seconds if args.seconds is not None or args.steps is not None else 60.0
@@ -163,10 +165,13 @@ def cmd_images(args) -> int:
     result = {"data": config.data, "data_source": exp.dataset.describe(), "arch": config.arch,
               "objective": config.objective, "lipschitz": config.lipschitz_method, "steps": exp.step,
               "seconds": round(exp.seconds, 2), "images_per_second": round(exp.step * config.batch / exp.seconds, 1),
-              **metrics, "seed": config.seed, "device": str(exp.device)}
+              **metrics, "seed": config.seed, "device": str(exp.device),
+              "device_description": device_description(exp.device), "eval_samples": args.eval_samples}
     if args.save:
-        save_trainer(args.save, exp.trainer, config, "ganlab-image-v1", notes={"metrics": metrics}, with_optimizer=False)
+        save_trainer(args.save, exp.trainer, config, "ganlab-image-v1", with_optimizer=False,
+                     notes={"metrics": metrics, "seconds": result["seconds"], "device": result["device_description"]})
         result["saved"] = args.save
+        _write_card(args.save, {**result, "config": config.to_dict()})
     if args.samples:
         Image.fromarray(image_grid(exp.samples(64))).save(args.samples)
         result["samples"] = args.samples
@@ -176,6 +181,68 @@ def cmd_images(args) -> int:
         print(f"{exp.step} steps in {exp.seconds:.1f} s ({result['images_per_second']:.0f} images/s) on {exp.device}: "
               f"{metrics['classes_covered']}/10 classes, class KL {metrics['class_kl']:.3f}, "
               f"confidence {metrics['mean_confidence']:.3f}, FID {metrics['fid']:.1f} (real vs real {metrics['fid_real']:.1f})")
+    return 0
+
+
+def _write_card(saved: str, result: dict) -> None:
+    """Beside a saved generator: ``<name>.md`` (model card) and ``<name>.png`` (seeds 0–63)."""
+    import os
+    import shlex
+
+    from ganlab.checkpoints import load_generator
+    from ganlab.evaluation import model_card
+
+    stem = os.path.splitext(saved)[0]
+    name = os.path.basename(stem)
+    sample_grid(load_generator(saved), 64, 0).save(stem + ".png")
+    command = "python -m ganlab " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    with open(stem + ".md", "w") as f:
+        f.write(model_card(name, command, result, name + ".png"))
+
+
+def sample_grid(model, n: int, seed: int):
+    """A PIL image of the samples of seeds seed … seed + n − 1; a conditional model draws class j in column j."""
+    from PIL import Image
+
+    from ganlab.image_experiment import image_grid
+
+    z = model.latent(range(seed, seed + n))
+    if model.num_classes:
+        labels = torch.arange(n) % model.num_classes
+        return Image.fromarray(image_grid(model(z, labels), columns=model.num_classes))
+    return Image.fromarray(image_grid(model(z), columns=8))
+
+
+def cmd_evaluate(args) -> int:
+    """Recompute a saved generator's classifier metrics."""
+    from ganlab.checkpoints import load_generator
+    from ganlab.evaluation import evaluate_generator, quality_failures
+
+    if not 10 <= args.n <= 10000:
+        raise GanlabError(f"n must be between 10 and 10000, got {args.n}")
+    model = load_generator(args.model)
+    metrics = evaluate_generator(model, args.n, args.seed)
+    misses = quality_failures(model.data, metrics)
+    result = {"model": model.name, "data": model.data, "samples": args.n, **metrics, "quality_bar_met": not misses}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{model.name}: {metrics['classes_covered']}/10 classes, class KL {metrics['class_kl']:.4f}, "
+              f"confidence {metrics['mean_confidence']:.3f}, FID {metrics['fid']:.1f} (real vs real "
+              f"{metrics['fid_real']:.1f}); quality bar " + ("met" if not misses else "missed: " + "; ".join(misses)))
+    return 0
+
+
+def cmd_sample(args) -> int:
+    """Write a PNG grid of a saved generator's samples."""
+    from ganlab.checkpoints import load_generator
+
+    if not 1 <= args.n <= 1024:
+        raise GanlabError(f"n must be between 1 and 1024, got {args.n}")
+    if not args.out.lower().endswith(".png"):
+        raise GanlabError(f"--out must name a .png file, got {args.out}")
+    sample_grid(load_generator(args.model), args.n, args.seed).save(args.out)
+    print(args.out)
     return 0
 
 
@@ -235,12 +302,14 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--latent-dim", type=int)
     im.add_argument("--n-critic", type=int)
     im.add_argument("--seed", type=int)
+    im.add_argument("--ema", type=float, help="β of an EMA of G's weights used for sampling (0 = off)")
+    im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
     im.add_argument("--steps", type=int)
     im.add_argument("--seconds", type=float, help="time budget (default 60 s when no --steps)")
     im.add_argument("--eval-samples", type=int, default=1000)
     im.add_argument("--device", default="auto")
     im.add_argument("--threads", type=int, default=2)
-    im.add_argument("--save", help="write the networks as safetensors")
+    im.add_argument("--save", help="write the networks as safetensors, with a model card (.md) and samples (.png)")
     im.add_argument("--samples", help="write an 8×8 PNG grid of samples")
     im.add_argument("--json", action="store_true")
     c = sub.add_parser("classifier", help="train the metric classifier for an image dataset (pretrained/)")
@@ -248,6 +317,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--epochs", type=int, default=4)
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--out", help="where to write it (default: pretrained/classifier-<data>.safetensors)")
+    e = sub.add_parser("evaluate", help="recompute a saved image generator's metrics")
+    e.add_argument("--model", required=True, help="a ganlab image generator (.safetensors)")
+    e.add_argument("--n", type=int, default=1000, help="samples to measure")
+    e.add_argument("--seed", type=int, default=1234)
+    e.add_argument("--json", action="store_true")
+    sm = sub.add_parser("sample", help="draw a grid of a saved image generator's samples")
+    sm.add_argument("--model", required=True)
+    sm.add_argument("--n", type=int, default=64)
+    sm.add_argument("--seed", type=int, default=0)
+    sm.add_argument("--out", required=True, help="the PNG to write")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
     b.add_argument("what", help="toy or images")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
@@ -262,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench, "classifier": cmd_classifier,
-                "images": cmd_images}
+                "images": cmd_images, "evaluate": cmd_evaluate, "sample": cmd_sample}
     try:
         return handlers[args.command](args)
     except GanlabError as exc:

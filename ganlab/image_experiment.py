@@ -16,7 +16,9 @@ from torch import nn
 from ganlab.config import TrainSettings, _choice, _integer
 from ganlab.data.images import IMAGE_DATASETS, load_images
 from ganlab.device import autocast_dtype, pick_device
+from ganlab.errors import GanlabError
 from ganlab.models import MLP, dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
+from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator
 from ganlab.priors import Prior
 from ganlab.seeding import seeded
 from ganlab.trainer import StepRecord, Trainer
@@ -38,26 +40,41 @@ class ImageConfig(TrainSettings):
     arch: str = "dcgan"
     width: int = 64
     latent_dim: int = 100
+    conditional: bool = False  # class-conditional: G(z, y) and a projection discriminator D(x, y)
 
     def __post_init__(self) -> None:
         self._validate_training()
         _choice("image data", self.data, IMAGE_DATASETS)
         _choice("architecture", self.arch, ARCHS)
+        if not isinstance(self.conditional, bool):
+            raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
         _integer("width", self.width, 4, 512)
         _integer("latent dimension", self.latent_dim, 1, 1024)
 
 
+NUM_CLASSES = 10
+
+
 def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
-    """G and D for ``config`` (a critic without batch norm when the gradient penalty is used)."""
+    """G and D for ``config`` (a critic without batch norm when the gradient penalty is used).
+
+    Conditional: G's input widens by one entry per class and D becomes a projection discriminator.
+    """
     critic = config.lipschitz_method in ("gp", "r1")
+    inputs = config.latent_dim + (NUM_CLASSES if config.conditional else 0)
     with seeded(config.seed):
         if config.arch == "dcgan":
-            return dcgan_generator(config.latent_dim, config.width), dcgan_discriminator(config.width, critic=critic)
-        if config.arch == "seed004":
-            return seed004_generator(config.latent_dim), seed004_discriminator()
-        g = nn.Sequential(MLP(config.latent_dim, 784, 4 * config.width, 2, "leaky_relu"), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
-        d = nn.Sequential(nn.Flatten(), MLP(784, 1, 4 * config.width, 2, "leaky_relu"))
-        return g, d
+            g, d = dcgan_generator(inputs, config.width), dcgan_discriminator(config.width, critic=critic)
+        elif config.arch == "seed004":
+            g, d = seed004_generator(inputs), seed004_discriminator()
+        else:
+            g = nn.Sequential(MLP(inputs, 784, 4 * config.width, 2, "leaky_relu"), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
+            mlp = MLP(784, 1, 4 * config.width, 2, "leaky_relu")
+            # conditional: the MLP's parts laid out flat, so that its last layer is D's linear head
+            d = nn.Sequential(nn.Flatten(), *(mlp.children() if config.conditional else [mlp]))
+        if config.conditional:
+            g, d = ConditionalGenerator(g, config.latent_dim, NUM_CLASSES), ProjectionDiscriminator(d, NUM_CLASSES)
+    return g, d
 
 
 class ImageExperiment:
@@ -70,8 +87,10 @@ class ImageExperiment:
         self.prior = Prior("gaussian", config.latent_dim)
         g, d = build_image_networks(config)
         ds = self.dataset
-        self.trainer = Trainer(g, d, lambda n, gen: ds.sample(n, gen)[0], self.prior, config, self.device,
-                               autocast=autocast_dtype(config.precision, self.device))
+        sampler = ds.sample if config.conditional else (lambda n, gen: ds.sample(n, gen)[0])
+        self.trainer = Trainer(g, d, sampler, self.prior, config, self.device,
+                               autocast=autocast_dtype(config.precision, self.device),
+                               num_classes=NUM_CLASSES if config.conditional else 0)
         self.seconds = 0.0
         self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
 

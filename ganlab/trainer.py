@@ -36,7 +36,7 @@ from ganlab.priors import Prior
 from ganlab.seeding import seeded
 
 Tensor = torch.Tensor
-RealSampler = Callable[[int, torch.Generator], Tensor]
+RealSampler = Callable[[int, torch.Generator], "Tensor | tuple[Tensor, Tensor]"]
 
 
 class TrainingDiverged(GanlabError):
@@ -84,7 +84,9 @@ class Trainer:
     """Trains ``generator`` against ``discriminator`` with the given ``settings``.
 
     ``sample_real(n, gen)`` draws n real samples on the trainer's device using the torch
-    generator ``gen``; ``prior`` draws latent vectors. All randomness (data, z, GP's α, instance
+    generator ``gen``; ``prior`` draws latent vectors. With ``num_classes`` > 0 the GAN is
+    class-conditional: ``sample_real`` returns (x, y), fakes get labels y ~ U{0..K−1}, and the
+    networks are called as G(z, y) and D(x, y). All randomness (data, z, GP's α, instance
     noise) flows from one seeded ``torch.Generator``, so a run is reproducible on CPU.
     """
 
@@ -92,8 +94,9 @@ class Trainer:
 
     def __init__(self, generator: nn.Module, discriminator: nn.Module, sample_real: RealSampler,
                  prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
-                 manual_backprop: bool = True, autocast: torch.dtype | None = None):
+                 manual_backprop: bool = True, autocast: torch.dtype | None = None, num_classes: int = 0):
         self.device = torch.device(device)
+        self.num_classes = num_classes
         self.settings = settings
         self.autocast = autocast  # e.g. torch.bfloat16: forward passes of both networks in that precision
         self.objective = get_objective(settings.objective)
@@ -187,6 +190,24 @@ class Trainer:
     def sample_latent(self, n: int) -> Tensor:
         return self.prior.sample(n, self.rng)
 
+    def sample_labels(self, n: int, generator: torch.Generator | None = None) -> Tensor | None:
+        """y ~ U{0, …, K−1} for a conditional GAN, None otherwise."""
+        if not self.num_classes:
+            return None
+        gen = generator if generator is not None else self.rng
+        return torch.randint(self.num_classes, (n,), generator=gen, device=gen.device)
+
+    def _real(self, n: int) -> tuple[Tensor, Tensor | None]:
+        out = self.sample_real(n, self.rng)
+        return (out[0], out[1]) if self.num_classes else (out, None)
+
+    def _g(self, z: Tensor, y: Tensor | None, net: nn.Module | None = None) -> Tensor:
+        net = self.generator if net is None else net
+        return net(z) if y is None else net(z, y)
+
+    def _d(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+        return self.discriminator(x) if y is None else self.discriminator(x, y)
+
     def _noise_std(self) -> float:
         s = self.settings
         if s.instance_noise == 0:
@@ -213,9 +234,10 @@ class Trainer:
     # ----------------------------------------------------------------- training
     def _discriminator_step(self, noise: float) -> list[Tensor]:
         s, B = self.settings, self.settings.batch
-        real = self.sample_real(B, self.rng)
+        real, y_real = self._real(B)
+        y_fake = self.sample_labels(B)
         with torch.no_grad(), self._precision():
-            fake = self.generator(self.sample_latent(B)).float()
+            fake = self._g(self.sample_latent(B), y_fake).float()
         x = self._noisy(torch.cat([real, fake]), noise)
         penalty = None
         target = 1.0 - s.label_smoothing
@@ -229,15 +251,16 @@ class Trainer:
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics
-                    out = torch.cat([self.discriminator(x[:B]), self.discriminator(x[B:])]).flatten()
+                    out = torch.cat([self._d(x[:B], y_real), self._d(x[B:], y_fake)]).flatten()
                 else:
-                    out = self.discriminator(x).flatten()
+                    out = self._d(x, None if y_real is None else torch.cat([y_real, y_fake])).flatten()
             out = out.float()
             loss = self.objective.d_loss(out[:B], out[B:], target)
-            if self.lipschitz == "gp":
-                penalty = gradient_penalty(self.discriminator, real, fake, s.gp_weight, self.rng)
+            critic = self.discriminator if y_real is None else (lambda inputs: self._d(inputs, y_real))
+            if self.lipschitz == "gp":  # conditional: the critic at x̂ is judged with the real labels
+                penalty = gradient_penalty(critic, real, fake, s.gp_weight, self.rng)
             elif self.lipschitz == "r1":
-                penalty = r1_penalty(self.discriminator, real, s.r1_weight)
+                penalty = r1_penalty(critic, real, s.r1_weight)
             total = loss if penalty is None else loss + penalty
             self._d_flat.grad.zero_()
             total.backward()
@@ -253,6 +276,7 @@ class Trainer:
 
     def _generator_step(self, noise: float) -> list[Tensor]:
         z = self.sample_latent(self.settings.batch)
+        y = self.sample_labels(self.settings.batch)
         if self._manual is not None:
             g_net, d_net = self._manual
             fake, g_cache = g_net.forward(z)
@@ -266,7 +290,7 @@ class Trainer:
                 p.requires_grad_(False)
             try:
                 with self._precision():
-                    out = self.discriminator(self._noisy(self.generator(z), noise)).flatten()
+                    out = self._d(self._noisy(self._g(z, y), noise), y).flatten()
                 loss = self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
@@ -324,13 +348,16 @@ class Trainer:
         return record
 
     @torch.no_grad()
-    def generate(self, n: int, generator: torch.Generator | None = None, z: Tensor | None = None) -> Tensor:
+    def generate(self, n: int, generator: torch.Generator | None = None, z: Tensor | None = None,
+                 labels: Tensor | None = None) -> Tensor:
         """n samples (eval mode, no grad) for z from ``generator`` (or the given ``z``), from the EMA
-        copy of G when the settings ask for one."""
+        copy of G when the settings ask for one; a conditional G gets ``labels`` (default y ~ U{0..K−1})."""
         net = self.generator_ema if self.generator_ema is not None else self.generator
         if z is None:
             z = self.prior.sample(n, generator, self.device) if generator is not None else self.sample_latent(n)
+        if self.num_classes and labels is None:
+            labels = self.sample_labels(n, generator)
         net.eval()
-        out = net(z.to(self.device))
+        out = self._g(z.to(self.device), None if labels is None else labels.to(self.device), net)
         net.train()
         return out
