@@ -121,6 +121,8 @@ class ImageExperiment:
     @torch.no_grad()
     def samples(self, n: int, seed: int = 1234) -> torch.Tensor:
         """n generated images (n, 1, 28, 28) in [−1, 1] for fixed z."""
+        if self.config.ema > 0:  # the EMA copy needs batch-norm statistics of its own weights
+            self.trainer.recalibrate_ema()
         gen = torch.Generator(device=self.device).manual_seed(seed)
         return self.trainer.generate(n, gen).float()
 

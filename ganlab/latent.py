@@ -153,7 +153,7 @@ def project(generator, image: Tensor, steps: int = 200, lr: float = 0.05, seed: 
         opt.zero_grad()
         loss.backward()
         opt.step()
-        errors.append(float(mse))
+        errors.append(float(mse.detach()))
         if progress is not None:
             progress(step + 1, float(mse))
     with torch.no_grad():

@@ -65,6 +65,26 @@ class StepRecord:
         return asdict(self)
 
 
+@torch.no_grad()
+def recalibrate_batch_norm(net: nn.Module, make_inputs: Callable[[], tuple], batches: int = 50) -> None:
+    """Replace ``net``'s batch-norm running statistics by their exact averages over ``batches`` forward
+    passes in training mode (momentum None = cumulative mean). Needed for an EMA copy of G: its
+    averaged weights never produced the running statistics it inherited from the live G."""
+    norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    saved = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    net.train()
+    for _ in range(batches):
+        net(*make_inputs())
+    for m, momentum in zip(norms, saved):
+        m.momentum = momentum
+    net.eval()
+
+
 def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
     """Adam(lr, betas), RMSprop(lr, α = β2) or SGD(lr, momentum = β1); fused kernels where available."""
     params = list(params)
@@ -346,6 +366,13 @@ class Trainer:
         for _ in range(steps):
             record = self.step()
         return record
+
+    def recalibrate_ema(self, batches: int = 50) -> None:
+        """Give the EMA generator batch-norm statistics of its own (see ``recalibrate_batch_norm``)."""
+        if self.generator_ema is not None:  # its own random stream: training's stays untouched
+            b, gen = self.settings.batch, torch.Generator(device=self.device).manual_seed(self.settings.seed + 3)
+            recalibrate_batch_norm(self.generator_ema, lambda: tuple(
+                v for v in (self.prior.sample(b, gen), self.sample_labels(b, gen)) if v is not None), batches)
 
     @torch.no_grad()
     def generate(self, n: int, generator: torch.Generator | None = None, z: Tensor | None = None,

@@ -7,7 +7,7 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, toy_tab
+    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, latent_tab, toy_tab
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
@@ -22,6 +22,8 @@ def build_app():
                 compare_tab.build(app)
             with gr.Tab("MNIST", id="images"):
                 images_tab.build(app)
+            with gr.Tab("Latent space", id="latent"):
+                latent_tab.build(app)
             with gr.Tab("Divergences & transport", id="divergences"):
                 divergences_tab.build(app)
             with gr.Tab("Building blocks", id="blocks"):
