@@ -201,3 +201,45 @@ def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, 
     o, b = statistics.median(ours), statistics.median(base)
     return {"arch": arch, "batch": batch, "threads": threads, "ganlab_images_per_second": round(o, 1),
             "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu"}
+
+
+def bench_latent(frames: int = 16, repeats: int = 20) -> list[dict]:
+    """Per shipped generator: load time, and the time to render a ``frames``-frame slerp strip + GIF
+    (one batched forward pass) against the plain way (one forward pass per frame); medians."""
+    import statistics
+
+    from ganlab.checkpoints import load_generator
+    from ganlab.latent import interpolate
+    from ganlab.pretrained import shipped_models
+    from ganlab.viz.images import strip, tiles, write_gif
+
+    rows = []
+    for name, path in shipped_models().items():
+        start = time.perf_counter()
+        model = load_generator(path)
+        load_s = time.perf_counter() - start
+        z0, z1 = model.latent([0, 1])
+        labels = torch.zeros(frames, dtype=torch.long) if model.num_classes else None
+
+        def batched():
+            images = model(interpolate(z0, z1, frames, "slerp"), labels)
+            strip(images)
+            write_gif(tiles(images), "bench.gif")
+
+        def plain():
+            path = interpolate(z0, z1, frames, "slerp")
+            images = torch.cat([model(p[None], None if labels is None else labels[:1]) for p in path])
+            strip(images)
+            write_gif(tiles(images), "bench.gif")
+
+        times = {"batched": [], "plain": []}
+        for _ in range(repeats):
+            for key, fn in (("batched", batched), ("plain", plain)):
+                t = time.perf_counter()
+                fn()
+                times[key].append(time.perf_counter() - t)
+        b, p = statistics.median(times["batched"]), statistics.median(times["plain"])
+        rows.append({"model": name, "load_ms": round(1000 * load_s, 1), "frames": frames,
+                     "render_ms": round(1000 * b, 1), "plain_render_ms": round(1000 * p, 1),
+                     "speedup": round(p / b, 2)})
+    return rows

@@ -157,6 +157,12 @@ def cmd_images(args) -> int:
     fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
               "seed", "ema", "conditional")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
+    if args.beta1 is not None or args.beta2 is not None:
+        b1, b2 = ImageConfig().betas_g
+        betas = (b1 if args.beta1 is None else args.beta1, b2 if args.beta2 is None else args.beta2)
+        chosen.update(betas_g=betas, betas_d=betas)
+    if args.steps is not None:  # a step budget: learning rates decay linearly to 0 at the last step
+        chosen["lr_decay_steps"] = args.steps
     config = ImageConfig(**{**IMAGE_RECOMMENDED, **chosen})
     seconds = args.seconds if args.seconds is not None or args.steps is not None else 60.0
     exp = ImageExperiment(config, args.device)
@@ -255,8 +261,17 @@ def cmd_presets(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from ganlab.bench import bench_images, bench_toy, format_table
+    from ganlab.bench import bench_images, bench_latent, bench_toy, format_table
 
+    if args.what == "latent":
+        rows = bench_latent()
+        if not rows:
+            raise GanlabError("no generators found in pretrained/")
+        print(json.dumps({"benchmark": "latent", "rows": rows}) if args.json else "\n".join(
+            f"{r['model']}: load {r['load_ms']:.0f} ms; {r['frames']}-frame interpolation (strip + GIF) "
+            f"{r['render_ms']:.1f} ms, one forward per frame {r['plain_render_ms']:.1f} ms → {r['speedup']:.2f}×"
+            for r in rows))
+        return 0
     if args.what == "images":
         if args.batch < 1 or args.batch > 4096:
             raise GanlabError(f"batch must be between 1 and 4096, got {args.batch}")
@@ -266,7 +281,7 @@ def cmd_bench(args) -> int:
               f"notebook loop {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×")
         return 0
     if args.what != "toy":
-        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images")
+        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, latent")
     rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
                      seconds=args.seconds, repeats=args.repeats)
     print(format_table(rows) if not args.json else json.dumps({"benchmark": "toy", "rows": rows}))
@@ -302,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--latent-dim", type=int)
     im.add_argument("--n-critic", type=int)
     im.add_argument("--seed", type=int)
+    im.add_argument("--beta1", type=float, help="Adam β1 of both networks (default 0.5)")
+    im.add_argument("--beta2", type=float, help="Adam β2 of both networks (default 0.999)")
     im.add_argument("--ema", type=float, help="β of an EMA of G's weights used for sampling (0 = off)")
     im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
     im.add_argument("--steps", type=int)
@@ -328,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--seed", type=int, default=0)
     sm.add_argument("--out", required=True, help="the PNG to write")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
-    b.add_argument("what", help="toy or images")
+    b.add_argument("what", help="toy, images or latent")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
     b.add_argument("--batch", type=int, default=256, help="images: batch size")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")

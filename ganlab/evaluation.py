@@ -61,7 +61,7 @@ def model_card(name: str, command: str, result: dict, grid_file: str) -> str:
         f"- Metrics ({m['eval_samples']:,} samples, seed 1234, by `pretrained/classifier-{c['data']}.safetensors`): "
         f"{m['classes_covered']}/10 classes, class KL {m['class_kl']:.4f}, mean confidence "
         f"{m['mean_confidence']:.3f}, Fréchet distance {m['fid']:.1f} (real vs real {m['fid_real']:.1f}).",
-        f"- Quality bar (10/10 classes, class KL ≤ 0.05" + (", mean confidence ≥ 0.95" if c["data"] == "mnist" else "")
+        "- Quality bar (10/10 classes, class KL ≤ 0.05" + (", mean confidence ≥ 0.95" if c["data"] == "mnist" else "")
         + "): " + ("met." if not misses else "**not met** — " + "; ".join(misses) + "."),
         f"- Re-measure: `python -m ganlab evaluate --model pretrained/{name}.safetensors --json`",
         "",

@@ -27,8 +27,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """``python app.py`` started as a user would, on a free loopback port; its URL."""
+def app_server():
+    """``python app.py`` started as a user would, on a free loopback port: (URL, process)."""
     import subprocess
     import time
     import urllib.request
@@ -51,13 +51,25 @@ def app_url():
     else:
         proc.kill()
         raise RuntimeError("app.py did not serve within 60 s")
-    yield url
+    yield url, proc
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server):
+    """The running app's URL."""
+    return app_server[0]
+
+
+@pytest.fixture(scope="session")
+def app_pid(app_server):
+    """The running app's process id (for memory measurements)."""
+    return app_server[1].pid
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -166,3 +166,77 @@ def test_mnist_tab_trains_live(app_url, browser):
     page.screenshot(path=os.path.join(SHOTS, "mnist.png"), full_page=True)
     assert not errors, errors
     page.close()
+
+
+def test_latent_space_tab(app_url, browser, tmp_path):
+    page = _open(browser, app_url, 1500)
+    errors = page.errors
+    page.get_by_role("tab", name="Latent space").click()
+    page.wait_for_selector("#latent-grid img", timeout=30000)
+    assert "dcgan" in page.inner_text("#latent-card").lower()
+    # a view before any pick says what to do, in one line
+    page.click("#latent-interpolate")
+    page.wait_for_function("document.querySelector('#latent-status').innerText.includes('click samples')", timeout=15000)
+    thumbs = page.locator("#latent-grid button.thumbnail-item")
+    thumbs.nth(0).click()
+    thumbs.nth(5).click()
+    page.wait_for_function("document.querySelector('#latent-picks').innerText.includes('B = seed 5')", timeout=15000)
+    page.click("#latent-interpolate")
+    page.wait_for_selector("#latent-strip img", timeout=20000)
+    page.wait_for_selector("#latent-gif img", timeout=20000)
+    assert page.locator("a[href*='.gif']").count() >= 1
+    page.screenshot(path=os.path.join(SHOTS, "latent_space.png"), full_page=True)
+
+    page.get_by_role("tab", name="Find it in z").click()
+    bad = tmp_path / "digit.png"
+    bad.write_bytes(b"not an image at all")
+    page.locator("#latent-upload input[type=file]").set_input_files(str(bad))
+    time.sleep(1)
+    page.click("#latent-find")
+    page.wait_for_function("document.querySelector('#latent-status').innerText.includes('not an image')", timeout=20000)
+    assert not errors, errors
+    page.close()
+
+
+def test_the_page_needs_nothing_but_its_own_server(app_url, browser):
+    """Offline lecture hall: every request from the page goes to the app's server (fonts and scripts included)."""
+    from urllib.parse import urlparse
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside, failed = [], []
+
+    def gate(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:  # the network to the outside is blocked
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", gate)
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    for tab in ("Critic vs Discriminator", "MNIST", "Latent space", "Divergences & transport", "Building blocks"):
+        page.get_by_role("tab", name=tab).click()
+        time.sleep(0.5)
+    page.wait_for_selector("#latent-grid img", timeout=30000)
+    time.sleep(1)
+    assert outside == [], outside
+    assert [u for u in failed if urlparse(u).hostname not in ("127.0.0.1", "localhost")] == []
+    page.close()
+
+
+def test_presenter_mode_for_projectors(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url + "?presenter=1")
+    page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
+    page.wait_for_function("document.body.classList.contains('presenter')", timeout=10000)
+    assert not page.get_by_text("objective and training").is_visible()  # advanced controls folded away
+    assert page.locator("#toy-play").is_visible()
+    time.sleep(1)
+    page.screenshot(path=os.path.join(SHOTS, "presenter.png"))
+    page.click("#presenter-toggle input")  # and off again, from the header
+    page.wait_for_function("!document.body.classList.contains('presenter')", timeout=10000)
+    assert page.get_by_text("objective and training").is_visible()
+    page.close()

@@ -46,19 +46,23 @@ def _open(path: str) -> np.ndarray:
 
 def to_digit(pixels: np.ndarray) -> torch.Tensor:
     """A greyscale (or RGB/RGBA) picture as a centred 28 × 28 MNIST-style digit in [−1, 1]."""
-    a = np.asarray(pixels, dtype=np.float32)
+    a = np.asarray(pixels)
+    if a.ndim not in (2, 3) or a.size == 0 or min(a.shape[:2]) == 0 or (a.ndim == 3 and a.shape[2] not in (1, 3, 4)):
+        raise GanlabError(f"the picture must be a 2-D greyscale, RGB or RGBA image, got shape {a.shape}")
+    with np.errstate(all="ignore"):
+        a = a.astype(np.float64)
+    if not np.isfinite(a).all():
+        raise GanlabError("the picture has NaN or infinite pixels")
+    if a.min() < 0 or a.max() > 255:
+        raise GanlabError("pixel values must lie in 0–255 (or 0–1)")
     if a.ndim == 3:
         if a.shape[2] == 4:  # transparent strokes on nothing: the alpha channel is the drawing
             alpha = a[..., 3] / (255.0 if a.max() > 1 else 1.0)
             a = alpha if alpha.min() < 0.99 else a[..., :3].mean(2)
         else:
-            a = a[..., :3].mean(2)
-    if a.ndim != 2 or a.size == 0:
-        raise GanlabError("the picture must be a 2-D image")
+            a = a.mean(2)
     if a.max() > 1.0:
         a = a / 255.0
-    if not np.isfinite(a).all():
-        raise GanlabError("the picture has NaN or infinite pixels")
     if a.mean() > 0.5:  # dark strokes on a light background
         a = 1.0 - a
     if a.max() - a.min() < 0.05:

@@ -7,14 +7,18 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, latent_tab, toy_tab
+    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, latent_tab, presenter, toy_tab
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
     torch.set_num_threads(1)
 
     with gr.Blocks(title="ganlab") as app:
-        gr.Markdown("# ganlab — a laboratory for generative adversarial networks")
+        with gr.Row(equal_height=True):
+            gr.Markdown("# ganlab — a laboratory for generative adversarial networks")
+            presenting = gr.Checkbox(False, label="presenter mode (or add ?presenter=1 to the address)",
+                                     elem_id="presenter-toggle", scale=0, min_width=260)
+        presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
         with gr.Tabs():
             with gr.Tab("Toy 2D", id="toy"):
                 toy_tab.build(app)
@@ -32,5 +36,9 @@ def build_app():
 
 
 def launch_options(port: int = 7860) -> dict:
-    """Keyword arguments for ``launch``: loopback unless GRADIO_SERVER_NAME says otherwise."""
-    return {"server_port": port, "show_error": True}
+    """Keyword arguments for ``launch``: loopback unless GRADIO_SERVER_NAME says otherwise; the
+    presenter-mode CSS and script; system fonts."""
+    from ganlab.ui import presenter
+
+    return {"server_port": port, "show_error": True, "css": presenter.CSS, "js": presenter.ON_LOAD,
+            "theme": presenter.theme()}

@@ -14,6 +14,7 @@ from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.ui.controls import control_values
 from ganlab.ui.images_session import ImageSession
+from ganlab.ui.presenter import ADVANCED
 
 START = ImageConfig(width=32, batch=64, lr_g=1e-3, lr_d=1e-3)
 FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", list(ARCHS)),
@@ -48,8 +49,9 @@ def build(app: gr.Blocks) -> None:
             status = gr.Markdown("press **Play** to train a DCGAN live (MNIST data ships with ganlab; runs on CUDA when present)", elem_id="img-status")
             for name, label, kind in FIELDS:
                 value = getattr(START, name)
-                widgets.append(gr.Dropdown(kind, value=value, label=label) if isinstance(kind, list)
-                               else gr.Number(value, label=label, precision=0 if kind is int else None))
+                extra = {} if name == "data" else {"elem_classes": ADVANCED}  # presenter mode keeps the dataset only
+                widgets.append(gr.Dropdown(kind, value=value, label=label, **extra) if isinstance(kind, list)
+                               else gr.Number(value, label=label, precision=0 if kind is int else None, **extra))
             download = gr.Button("download the generator (safetensors)")
             saved = gr.File(label="generator", interactive=False)
         with gr.Column(scale=1):

@@ -7,22 +7,19 @@ belongs to a session (its picks, its projection) lives in a ``LatentSession``.
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image
 
 from ganlab.checkpoints import load_generator
+from ganlab.config import _choice, _integer, _number
 from ganlab.errors import GanlabError
-from ganlab.image_experiment import image_grid
 from ganlab.latent import arithmetic, class_means, interpolate, nearest_neighbours, principal_directions, walk
 from ganlab.pretrained import GeneratorModel, shipped_models
+from ganlab.viz.images import strip, tiles
 
 GRID_SAMPLES = 16
-SCALE = 3  # pixels per MNIST pixel on screen and in the GIF
 
 
 @functools.lru_cache(maxsize=16)
@@ -58,16 +55,6 @@ def _class_means(name: str) -> torch.Tensor:
     m = model(name)
     clf = _classifier(m.data)
     return class_means(m, lambda x: torch.softmax(clf(x), dim=1), m.latent_dim, n=3000, seed=0)
-
-
-def upscale(grid: np.ndarray, scale: int = SCALE) -> np.ndarray:
-    """Nearest-neighbour enlargement, so 28 × 28 digits stay crisp on a projector."""
-    return np.kron(grid, np.ones((scale, scale), dtype=grid.dtype))
-
-
-def strip(images: torch.Tensor, columns: int | None = None) -> np.ndarray:
-    """Images (n, 1, 28, 28) in [−1, 1] side by side (``columns`` per row), enlarged."""
-    return upscale(image_grid(images, columns=columns or len(images)))
 
 
 @dataclass
@@ -109,7 +96,7 @@ class LatentSession:
             labels = [i % 10 for i in range(GRID_SAMPLES)]
         images = self._render(m, m.latent(seeds), labels if m.num_classes else None)
         captions = [f"seed {s}" + (f" · class {y}" if m.num_classes else "") for s, y in zip(seeds, labels or seeds)]
-        return [(upscale(image_grid(x[None], columns=1, pad=0)), c) for x, c in zip(images, captions)]
+        return list(zip(tiles(images), captions))
 
     def side_by_side(self, other: str) -> tuple[np.ndarray, np.ndarray]:
         """The grid's z (and classes) through this model and through ``other``: two 2 × 8 strips."""
@@ -122,8 +109,7 @@ class LatentSession:
 
     def pick(self, index: int) -> str:
         """Make grid sample ``index`` pick A, then B, then A … ; returns a one-line summary."""
-        if not 0 <= index < GRID_SAMPLES:
-            raise GanlabError(f"there is no sample {index} in the grid")
+        index = _integer("grid sample", index, 0, GRID_SAMPLES - 1)
         labels = self.grid_labels()
         seed = self.grid_seeds()[index]
         chosen = Pick(self.model.latent(seed)[0], None if labels is None else labels[index], f"seed {seed}")
@@ -163,7 +149,7 @@ class LatentSession:
     def interpolation(self, steps: int, method: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """A → B in ``steps`` frames: (strip, frames). A conditional model blends the classes too."""
         a, b = self._need("a", "b")
-        path = interpolate(a.z, b.z, steps, method)
+        path = interpolate(a.z, b.z, _integer("frames", steps, 2, 256), method)
         m = self.model
         if m.num_classes:
             t = torch.linspace(0, 1, steps)[:, None]
@@ -172,13 +158,13 @@ class LatentSession:
             images = m(path, labels)
         else:
             images = m(path)
-        return strip(images), [upscale(image_grid(x[None], columns=1, pad=0)) for x in images]
+        return strip(images), tiles(images)
 
     def arithmetic_view(self, c_seed: int) -> np.ndarray:
         """A − B + C for the grid picks A, B and the sample of seed ``c_seed``: a strip [A, B, C, A − B + C]."""
         a, b = self._need("a", "b")
         m = self.model
-        c = m.latent(int(c_seed))[0]
+        c = m.latent(_integer("seed of C", c_seed, 0, 2**31 - 1))[0]
         z = torch.stack([a.z, b.z, c, arithmetic(a.z, b.z, c)])
         labels = None
         if m.num_classes:
@@ -188,14 +174,15 @@ class LatentSession:
     def change_class(self, source: int, target: int) -> np.ndarray:
         """Keep A's style, change its class: conditional models swap y (z fixed); the others move
         z by the difference of class means, z_A − mean(source) + mean(target). Strip [A, result]."""
+        source, target = _integer("A's class", source, 0, 9), _integer("new class", target, 0, 9)
         (a,) = self._need("a")
         m = self.model
         if m.num_classes:
-            return strip(m(torch.stack([a.z, a.z]), torch.tensor([a.label, int(target)])))
+            return strip(m(torch.stack([a.z, a.z]), torch.tensor([a.label, target])))
         means = _class_means(self.name)
-        if torch.isnan(means[int(source)]).any() or torch.isnan(means[int(target)]).any():
+        if torch.isnan(means[source]).any() or torch.isnan(means[target]).any():
             raise GanlabError(f"{m.name} rarely draws a confident {source} or {target}; no class mean for it")
-        return strip(m(torch.stack([a.z, a.z - means[int(source)] + means[int(target)]])))
+        return strip(m(torch.stack([a.z, a.z - means[source] + means[target]])))
 
     def all_classes(self) -> np.ndarray:
         """A conditional model's A drawn as every class 0–9 with the same z (style)."""
@@ -207,10 +194,11 @@ class LatentSession:
 
     def direction_walk(self, kind: str, index: int, amount: float, frames: int = 9) -> tuple[np.ndarray, str]:
         """A moved along a principal direction of G's first layer or a single z coordinate, from −amount to +amount."""
+        kind = _choice("direction", kind, ("principal", "coordinate"))
+        amount = _number("amount", amount, 0.0, 10.0, lo_open=True)
+        index = _integer("direction number", index, -1, 10**6)
         (a,) = self._need("a")
         m = self.model
-        if not (np.isfinite(amount) and 0 < amount <= 10):
-            raise GanlabError(f"the amount must be in (0, 10], got {amount}")
         if kind == "principal":
             dirs, gains = principal_directions(m.first_layer(), m.latent_dim, k=16)
             if not 0 <= index < len(dirs):
@@ -231,8 +219,7 @@ class LatentSession:
         from ganlab.latent import project
 
         m = self.model
-        if not (isinstance(steps, int) and 10 <= steps <= 2000):
-            raise GanlabError(f"optimisation steps must be between 10 and 2000, got {steps}")
+        steps = _integer("optimisation steps", steps, 10, 2000)
         result = project(m, target, steps=steps, progress=progress)
         label = None if result.labels is None else int(result.labels.argmax())
         self.set_pick("a", Pick(result.z, label, "found z"))
@@ -263,13 +250,3 @@ class LatentSession:
                 f"{own:.1f} away from its own nearest neighbour — a sample much closer than that to a "
                 "training image would suggest memorisation.")
         return pixel, feature, text
-
-
-def write_gif(frames: list[np.ndarray], name: str, ms_per_frame: int = 120) -> str:
-    """Frames (uint8 greyscale) as a looping GIF there and back again, in a fresh temp folder."""
-    if not frames:
-        raise GanlabError("nothing to animate")
-    path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), name)
-    images = [Image.fromarray(f) for f in frames + frames[-2:0:-1]]
-    images[0].save(path, save_all=True, append_images=images[1:], duration=ms_per_frame, loop=0)
-    return path

@@ -7,12 +7,15 @@ same z through two models. The work is in ``latent_session``; this file is widge
 from __future__ import annotations
 
 import functools
+import math
 
 import gradio as gr
 
+from ganlab.config import _integer
 from ganlab.errors import GanlabError
 from ganlab.pretrained import shipped_models
-from ganlab.ui.latent_session import GRID_SAMPLES, LatentSession, model, write_gif
+from ganlab.ui.latent_session import GRID_SAMPLES, LatentSession, model
+from ganlab.viz.images import write_gif
 
 GRID_CAPTION = ("Each sample is G(z) for the z drawn from its seed (z ~ N(0, I), the same on every machine). "
                 "Click one to make it **A**, another to make it **B**.")
@@ -96,7 +99,8 @@ def build(app: gr.Blocks) -> None:
             gr.Markdown(CAPTIONS["directions"])
         with gr.Tab("Find it in z"):
             with gr.Row():
-                upload = gr.File(label="upload an image of a digit", file_types=["image"], type="filepath")
+                upload = gr.File(label="upload an image of a digit", file_types=["image"], type="filepath",
+                                 elem_id="latent-upload")
                 sketch = gr.Sketchpad(canvas_size=(280, 280), fixed_canvas=True, layers=False, type="numpy",
                                       image_mode="RGBA", label="…or draw one", elem_id="latent-sketch")
             with gr.Row():
@@ -134,11 +138,12 @@ def build(app: gr.Blocks) -> None:
     def on_model(name, seed):
         if not name:
             raise GanlabError("no pretrained models found in pretrained/")
-        session = LatentSession(name, int(seed or 0))
+        session = LatentSession(name, _integer("first seed", 0 if seed is None else seed, 0, 2**31 - 1))
         return session, session.gallery(), _card(name), session.describe(), ""
 
     def on_more(session, seed):
-        return int(seed or 0) + GRID_SAMPLES
+        ok = isinstance(seed, (int, float)) and math.isfinite(seed) and 0 <= seed < 2**31 - GRID_SAMPLES
+        return int(seed) + GRID_SAMPLES if ok else 0
 
     @_guarded(2)
     def on_select(session, evt: gr.SelectData):
@@ -154,17 +159,17 @@ def build(app: gr.Blocks) -> None:
     @_guarded(4)
     def on_interpolate(session, chosen, n):
         s = _session(session)
-        image, frames = s.interpolation(int(n), chosen)
+        image, frames = s.interpolation(n, chosen)
         path = write_gif(frames, f"{s.name}-{chosen}.gif")
         return image, path, path, ""
 
     @_guarded(2)
     def on_arith(session, c):
-        return _session(session).arithmetic_view(int(c or 0)), ""
+        return _session(session).arithmetic_view(c), ""
 
     @_guarded(2)
     def on_class(session, src, dst):
-        return _session(session).change_class(int(src), int(dst)), ""
+        return _session(session).change_class(src, dst), ""
 
     @_guarded(2)
     def on_every(session):
@@ -172,7 +177,8 @@ def build(app: gr.Blocks) -> None:
 
     @_guarded(3)
     def on_walk(session, k, i, a):
-        image, note = _session(session).direction_walk(k, int(i or 1) - 1, float(a))
+        which = i - 1 if isinstance(i, (int, float)) and not isinstance(i, bool) else i  # 1-based on screen
+        image, note = _session(session).direction_walk(k, which, a)
         return image, note, ""
 
     @_guarded(4)
@@ -187,7 +193,7 @@ def build(app: gr.Blocks) -> None:
             if image is None:
                 raise GanlabError("upload an image or draw a digit first")
             digit = to_digit(image)
-        n = int(n)
+        n = int(n) if isinstance(n, (int, float)) and float(n).is_integer() else n
         image, note = s.find(digit, n, progress=lambda k, e: progress(k / n, desc=f"step {k}/{n}: pixel MSE {e:.3f}"))
         return image, note, s.describe(), ""
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 
 from ganlab.errors import GanlabError
 from ganlab.live import Frame, LiveToyRun
+from ganlab.ui import capacity
 
 FRAME_PERIOD = 0.2  # seconds between frames: 5 frames/s
 TRAIN_SLICE = 0.02  # seconds the background trainer holds the lock at a time
-MAX_PLAY_SECONDS = 30 * 60  # a forgotten tab stops itself
 
 
 class LiveSession:
@@ -58,9 +58,11 @@ class LiveSession:
             run.advance(math.inf, n)
 
     def close(self) -> None:
-        """Stop and drop the networks (called when the page closes)."""
+        """Stop and drop the networks (called when the page closes); memory goes back to the system."""
         self.playing = False
-        self.runs = []
+        with self.lock:
+            self.runs = []
+        capacity.release_memory()
 
     def _train_loop(self) -> None:
         while self.playing:
@@ -75,15 +77,29 @@ class LiveSession:
             else:
                 time.sleep(0.0005)  # let a waiting frame take the lock
 
-    def play(self) -> Iterator[tuple]:
-        """Train in the background and yield figures every ``frame_period`` seconds until paused."""
+    def play(self, max_seconds: float | None = None) -> Iterator[tuple]:
+        """Train in the background and yield figures every ``frame_period`` seconds until paused,
+        ``max_seconds`` pass (default: the server's idle limit) or the page closes.
+
+        When the server already trains its maximum number of sessions, yields one frame that says
+        so and returns without training."""
+        if not capacity.SLOTS.try_acquire():
+            self.playing, self.message = False, capacity.SLOTS.busy_message()
+            yield self.figures(self.snapshot(), charts=True)
+            return
+        try:
+            yield from self._play(capacity.MAX_PLAY_SECONDS if max_seconds is None else max_seconds)
+        finally:
+            capacity.SLOTS.release()
+
+    def _play(self, max_seconds: float) -> Iterator[tuple]:
         self.playing, self.message = True, ""
         started = time.perf_counter()
         steps0, frames = self.runs[0].step, 0
         trainer = threading.Thread(target=self._train_loop, name="ganlab-train", daemon=True)
         trainer.start()
         try:
-            while self.playing and time.perf_counter() - started < MAX_PLAY_SECONDS:
+            while self.playing and self.runs and time.perf_counter() - started < max_seconds:
                 time.sleep(max(0.0, started + (frames + 1) * self.frame_period - time.perf_counter()))
                 snapshot = self.snapshot(measure=frames % self.measure_every == 0 or not self.playing)
                 frames += 1
@@ -91,6 +107,11 @@ class LiveSession:
                 self.rate = (self.runs[0].step - steps0) / elapsed if self.runs else 0.0
                 self.fps = frames / elapsed
                 yield self.figures(snapshot, charts=frames % 5 == 1 or not self.playing)
+            if self.playing and self.runs:  # the time limit, not the user, stopped it
+                self.playing = False
+                self.message = (f"paused itself after {max_seconds / 60:.1f} min of play (this server's limit); "
+                                "press Play to go on")
+                yield self.figures(self.snapshot(measure=True), charts=True)
         finally:
             self.playing = False
             trainer.join()

@@ -18,6 +18,7 @@ from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.presets import PRESETS, get_preset, recommended
 from ganlab.priors import PRIOR_NAMES
 from ganlab.ui.controls import control_values
+from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.toy_session import ToySession
 from ganlab.viz.layered import LAYERS
 
@@ -94,8 +95,35 @@ def toy_run(data: str = "ring8", objective: str = "nonsaturating", steps: int = 
             config = config.replace(noise_anneal_steps=steps)
         _, result = train_and_evaluate(config, steps, eval_samples=2500, device="cpu")
         return result
-    except (GanlabError, ValueError, TypeError) as exc:
+    except (GanlabError, ValueError, TypeError, OverflowError) as exc:
         return {"error": str(exc).splitlines()[0]}
+
+
+def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0):
+    """Play a lecture preset live for ``seconds`` (1–120) and stream what the Toy 2D status line shows,
+    5 times a second: {step, steps_per_second, modes_covered, modes_total, hq_fraction, w1, message}.
+
+    The same session, training thread and frame loop as the tab (and the same cap on sessions
+    training at once: beyond it, one update whose message says to wait)."""
+    try:
+        seconds = float(seconds)
+        if not (1.0 <= seconds <= 120.0):  # also rejects NaN
+            raise GanlabError(f"seconds must be between 1 and 120, got {seconds}")
+        session = ToySession(get_preset(str(preset)).config)
+    except (GanlabError, ValueError, TypeError, OverflowError) as exc:
+        yield {"error": str(exc).splitlines()[0]}
+        return
+    try:
+        for _ in session.play(max_seconds=seconds):
+            m, run = session.run.metrics, session.run
+            has_modes = run.experiment.distribution.has_modes
+            yield {"step": run.step, "steps_per_second": round(session.rate, 1),
+                   "modes_covered": m["modes_covered"][-1] if m["step"] and has_modes else None,
+                   "modes_total": len(run.experiment.distribution.centers) if has_modes else None,
+                   "hq_fraction": m["hq_fraction"][-1] if m["step"] and has_modes else None,
+                   "w1": m["w1"][-1] if m["step"] else None, "message": session.message}
+    finally:
+        session.close()
 
 
 def build(app: gr.Blocks) -> None:
@@ -117,17 +145,17 @@ def build(app: gr.Blocks) -> None:
             speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
             layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
             controls = []
-            with gr.Accordion("objective and training", open=False):
+            with gr.Accordion("objective and training", open=False, elem_classes=ADVANCED):
                 for name, label, kind in FIELDS[1:8] + FIELDS[14:]:
                     controls.append((name, _widget(name, label, kind, getattr(start.config, name))))
-            with gr.Accordion("data and networks (apply on Reset)", open=False):
+            with gr.Accordion("data and networks (apply on Reset)", open=False, elem_classes=ADVANCED):
                 for name, label, kind in FIELDS[:1] + FIELDS[8:14]:
                     controls.append((name, _widget(name, label, kind, getattr(start.config, name))))
             with gr.Accordion("draw your own data", open=False) as draw_box:
                 sketch = gr.Sketchpad(canvas_size=(320, 320), fixed_canvas=True, layers=False, type="numpy",
                                       image_mode="RGBA", label="draw in the square [-4, 4]²", elem_id="toy-sketch")
                 use_drawing = gr.Button("use my drawing", elem_id="toy-use-drawing")
-            with gr.Accordion("save and load", open=False):
+            with gr.Accordion("save and load", open=False, elem_classes=ADVANCED):
                 save = gr.Button("save run (safetensors)")
                 gif = gr.Button("export the last 30 s as an animated GIF", elem_id="toy-gif")
                 saved = gr.File(label="download", interactive=False)
@@ -288,3 +316,4 @@ def build(app: gr.Blocks) -> None:
     gif.click(on_gif, [state], [saved, status], api_visibility="private")
     upload.upload(on_upload, [state, upload], [*drawn, *widgets], api_visibility="private")
     gr.api(toy_run, api_name="toy_run")
+    gr.api(toy_live, api_name="toy_live", concurrency_limit=None)

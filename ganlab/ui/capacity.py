@@ -1,0 +1,69 @@
+"""Sharing one server among a classroom: a cap on sessions training at once, an idle limit, and
+giving memory back when sessions end.
+
+Settings (environment variables, read at start-up):
+- ``GANLAB_MAX_TRAINING`` (default 8): live runs training at the same time; the next student is
+  asked to wait instead of slowing everyone down.
+- ``GANLAB_MAX_PLAY_SECONDS`` (default 1800): a run that plays this long pauses itself, so a
+  forgotten tab does not hold a slot and a core all afternoon.
+Each playing session trains in its own thread with one intra-op thread, so the operating system
+shares the cores evenly among them.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import threading
+
+
+def _env_int(name: str, default: int, lo: int, hi: int) -> int:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, lo), hi)
+
+
+MAX_TRAINING = _env_int("GANLAB_MAX_TRAINING", 8, 1, 1000)
+MAX_PLAY_SECONDS = _env_int("GANLAB_MAX_PLAY_SECONDS", 30 * 60, 5, 24 * 3600)
+
+
+class TrainingSlots:
+    """At most ``limit`` holders at once; ``try_acquire`` never blocks."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._held = 0
+        self._lock = threading.Lock()
+
+    @property
+    def in_use(self) -> int:
+        return self._held
+
+    def try_acquire(self) -> bool:
+        with self._lock:
+            if self._held >= self.limit:
+                return False
+            self._held += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = max(0, self._held - 1)
+
+    def busy_message(self) -> str:
+        return (f"⏳ {self.limit} sessions are training on this server right now, the most it runs at once. "
+                "Please wait a moment and press Play again (your settings are kept).")
+
+
+SLOTS = TrainingSlots(MAX_TRAINING)
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the operating system (glibc's malloc_trim)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
