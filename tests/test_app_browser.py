@@ -217,7 +217,7 @@ def test_the_page_needs_nothing_but_its_own_server(app_url, browser):
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.goto(app_url)
     page.wait_for_selector("#toy-view .js-plotly-plot", timeout=60000)
-    for tab in ("Critic vs Discriminator", "MNIST", "Latent space", "Divergences & transport", "Building blocks"):
+    for tab in ("Critic vs Discriminator", "MNIST", "Divergences & transport", "Building blocks", "Latent space"):
         page.get_by_role("tab", name=tab).click()
         time.sleep(0.5)
     page.wait_for_selector("#latent-grid img", timeout=30000)

@@ -82,3 +82,36 @@ def test_image_session_plays_and_measures():
     grid, curves, bars, status = outputs[-1]
     assert grid.shape == (8 * 30 + 2, 8 * 30 + 2) and curves is not None
     assert session.run.metrics["step"] and "classes" in status
+
+
+def test_beyond_the_training_cap_a_student_is_asked_to_wait(monkeypatch):
+    from ganlab.ui import capacity
+
+    monkeypatch.setattr(capacity, "SLOTS", capacity.TrainingSlots(1))
+    first, second = ToySession(get_preset("nonsaturating").config), ToySession(get_preset("nonsaturating").config)
+    playing = first.play(max_seconds=5)
+    next(playing)  # the first student holds the only slot
+    frames = list(second.play(max_seconds=5))
+    assert len(frames) == 1 and "please wait" in second.message.lower() and not second.playing
+    assert second.run.step == 0
+    first.playing = False
+    list(playing)
+    assert capacity.SLOTS.in_use == 0  # the slot came back
+    assert len(list(second.play(max_seconds=0.5))) >= 1 and second.run.step > 0
+
+
+def test_a_run_pauses_itself_at_the_play_limit_and_says_so():
+    session = ToySession(get_preset("nonsaturating").config)
+    frames = list(session.play(max_seconds=0.6))
+    assert 2 <= len(frames) <= 6 and not session.playing
+    assert "paused itself" in session.message and session.run.step > 0
+
+
+def test_toy_live_streams_status_updates_and_closes_its_session():
+    from ganlab.ui.toy_tab import toy_live
+
+    updates = list(toy_live("wgan-gp", 1.5))
+    assert len(updates) >= 4
+    steps = [u["step"] for u in updates]
+    assert steps == sorted(steps) and steps[-1] > 0 and updates[-1]["modes_total"] == 8
+    assert "error" in next(toy_live("no-such-preset", 5)) and "error" in next(toy_live("wgan-gp", 500))

@@ -19,6 +19,7 @@ def build_app():
             presenting = gr.Checkbox(False, label="presenter mode (or add ?presenter=1 to the address)",
                                      elem_id="presenter-toggle", scale=0, min_width=260)
         presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
+        app.load(None, None, presenting, js=presenter.FROM_URL)
         with gr.Tabs():
             with gr.Tab("Toy 2D", id="toy"):
                 toy_tab.build(app)

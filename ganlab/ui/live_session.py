@@ -109,8 +109,8 @@ class LiveSession:
                 yield self.figures(snapshot, charts=frames % 5 == 1 or not self.playing)
             if self.playing and self.runs:  # the time limit, not the user, stopped it
                 self.playing = False
-                self.message = (f"paused itself after {max_seconds / 60:.1f} min of play (this server's limit); "
-                                "press Play to go on")
+                limit = " (this server's limit for one run)" if max_seconds == capacity.MAX_PLAY_SECONDS else ""
+                self.message = f"paused itself after {max_seconds:.0f} s of play{limit}; press Play to go on"
                 yield self.figures(self.snapshot(measure=True), charts=True)
         finally:
             self.playing = False

@@ -23,6 +23,11 @@ ON_LOAD = """
 }
 """
 
+# On load: the header toggle shows whether ?presenter=1 switched the mode on.
+FROM_URL = """
+() => { const on = new URLSearchParams(window.location.search).get("presenter"); return on === "1" || on === "true"; }
+"""
+
 # The header toggle: client-side only.
 TOGGLE = """
 (checked) => { document.body.classList.toggle("presenter", checked); return checked; }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -99,7 +100,7 @@ def toy_run(data: str = "ring8", objective: str = "nonsaturating", steps: int = 
         return {"error": str(exc).splitlines()[0]}
 
 
-def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0):
+def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[dict]:
     """Play a lecture preset live for ``seconds`` (1–120) and stream what the Toy 2D status line shows,
     5 times a second: {step, steps_per_second, modes_covered, modes_total, hq_fraction, w1, message}.
 
