@@ -7,11 +7,12 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import blocks_tab, compare_tab, divergences_tab, images_tab, latent_tab, presenter, toy_tab
+    from ganlab.ui import blocks_tab, capacity, compare_tab, divergences_tab, images_tab, latent_tab, presenter, toy_tab
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
     torch.set_num_threads(1)
+    capacity.tune_malloc()
 
     with gr.Blocks(title="ganlab") as app:
         with gr.Row(equal_height=True):

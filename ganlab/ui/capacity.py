@@ -60,6 +60,20 @@ class TrainingSlots:
 SLOTS = TrainingSlots(MAX_TRAINING)
 
 
+def tune_malloc(arenas: int = 2, mmap_threshold: int = 32 * 1024) -> None:
+    """Make glibc give freed memory back: at most ``arenas`` malloc arenas (M_ARENA_MAX) instead of up
+    to 8 per core, and a fixed M_MMAP_THRESHOLD, so that large blocks (POT's cost matrices, figure
+    arrays) always come from mmap and return to the system when freed; by default glibc raises the
+    threshold after each large free and later serves such blocks from a heap it cannot shrink."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+        libc.mallopt(-3, mmap_threshold)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 4 * mmap_threshold)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap pages back to the operating system (glibc's malloc_trim)."""
     gc.collect()

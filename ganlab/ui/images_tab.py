@@ -22,9 +22,10 @@ FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", li
           ("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
           ("n_critic", "k: discriminator steps per generator step", int), ("optimizer", "optimizer", list(OPTIMIZERS)),
           ("lr_g", "generator learning rate", float), ("lr_d", "discriminator learning rate", float),
-          ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int)]
-GRID_CAPTION = ("The same 64 latent vectors z every frame, so you watch each sample sharpen from noise into a digit "
-                "(or a garment). Images in [−1, 1] from G's tanh output.")
+          ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int),
+          ("conditional", "class-conditional: G(z, y) and a projection D(x, y)", bool)]
+GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the same classes y) every frame, so you "
+                "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
 CURVES_CAPTION = ("Losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
                   "samples: classes covered, KL of the class histogram from uniform (log 10 = 2.30 means one class: "
                   "mode collapse), mean confidence, and the Fréchet distance on its features (dotted: real vs real).")
@@ -50,8 +51,12 @@ def build(app: gr.Blocks) -> None:
             for name, label, kind in FIELDS:
                 value = getattr(START, name)
                 extra = {} if name == "data" else {"elem_classes": ADVANCED}  # presenter mode keeps the dataset only
-                widgets.append(gr.Dropdown(kind, value=value, label=label, **extra) if isinstance(kind, list)
-                               else gr.Number(value, label=label, precision=0 if kind is int else None, **extra))
+                if isinstance(kind, list):
+                    widgets.append(gr.Dropdown(kind, value=value, label=label, **extra))
+                elif kind is bool:
+                    widgets.append(gr.Checkbox(value, label=label, **extra))
+                else:
+                    widgets.append(gr.Number(value, label=label, precision=0 if kind is int else None, **extra))
             download = gr.Button("download the generator (safetensors)")
             saved = gr.File(label="generator", interactive=False)
         with gr.Column(scale=1):

@@ -101,7 +101,10 @@ class LiveSession:
         try:
             while self.playing and self.runs and time.perf_counter() - started < max_seconds:
                 time.sleep(max(0.0, started + (frames + 1) * self.frame_period - time.perf_counter()))
-                snapshot = self.snapshot(measure=frames % self.measure_every == 0 or not self.playing)
+                # metrics (exact W1, modes) cost more than training steps: with n sessions playing, each
+                # measures n times less often, so a full classroom still spends most cores on training
+                every = self.measure_every * max(1, capacity.SLOTS.in_use)
+                snapshot = self.snapshot(measure=frames % every == 0 or not self.playing)
                 frames += 1
                 elapsed = time.perf_counter() - started
                 self.rate = (self.runs[0].step - steps0) / elapsed if self.runs else 0.0
