@@ -17,6 +17,7 @@ from safetensors.torch import load_file, save_file
 from ganlab.errors import GanlabError
 
 FORMAT_TOY = "ganlab-toy-v1"
+MAX_CHECKPOINT_BYTES = 64 * 2**20  # uploads larger than this are refused before they are read
 
 
 def _flatten_optimizer(prefix: str, state: dict) -> tuple[dict[str, torch.Tensor], dict]:
@@ -67,6 +68,9 @@ def read_checkpoint(path: str | os.PathLike, expected_format: str | None = None)
     from safetensors import safe_open
 
     name = os.path.basename(str(path))
+    if os.path.isfile(path) and os.path.getsize(path) > MAX_CHECKPOINT_BYTES:
+        raise GanlabError(f"{name} is {os.path.getsize(path) / 2**20:.0f} MB; checkpoints over "
+                          f"{MAX_CHECKPOINT_BYTES // 2**20} MB are not loaded")
     try:
         with safe_open(str(path), framework="pt") as f:
             meta = f.metadata() or {}
@@ -126,8 +130,6 @@ def load_toy(path: str | os.PathLike, device: str = "auto"):
     return experiment
 
 
-MAX_CHECKPOINT_BYTES = 64 * 2**20
-
 
 def load_generator(path: str | os.PathLike):
     """The image generator saved at ``path`` as a frozen ``ganlab.pretrained.GeneratorModel`` (CPU, eval).
@@ -138,8 +140,5 @@ def load_generator(path: str | os.PathLike):
     from ganlab.pretrained import FORMAT_IMAGE, build_generator
 
     name = os.path.basename(str(path))
-    if os.path.isfile(path) and os.path.getsize(path) > MAX_CHECKPOINT_BYTES:
-        raise GanlabError(f"{name} is {os.path.getsize(path) / 2**20:.0f} MB; checkpoints over "
-                          f"{MAX_CHECKPOINT_BYTES // 2**20} MB are not loaded")
     tensors, meta = read_checkpoint(path, FORMAT_IMAGE)
     return build_generator(name, tensors, meta)

@@ -126,3 +126,47 @@ def test_latent_views_answer_everything(latent_session, kind, index, amount, ste
         except GanlabError as exc:
             _one_line(exc)
     s.a = s.a or s.b
+
+
+def _answers(call) -> None:
+    try:
+        call()
+    except GanlabError as exc:
+        _one_line(exc)
+
+
+@FAST
+@given(NASTY, NASTY, NASTY)
+def test_divergence_views_answer_everything(kind, p_text, q_text):
+    from ganlab.ui.divergences_tab import compare_1d
+
+    _answers(lambda: compare_1d(kind, p_text, q_text))
+    _answers(lambda: compare_1d("mixture", p_text, "0.5 U[0,1] + 0.5 U[2,3]"))
+    _answers(lambda: compare_1d("histogram", p_text, "3, 2, 1, 4"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(NASTY, NASTY, NASTY, NASTY, NASTY)
+def test_transport_view_answers_everything(a, b, n, shift, seed):
+    from ganlab.ui.divergences_tab import transport_2d
+
+    _answers(lambda: transport_2d(a, b, n, shift, seed))
+
+
+@FAST
+@given(NASTY, NASTY, NASTY, NASTY, NASTY, NASTY)
+def test_building_block_views_answer_everything(x_text, u_text, stride, padding, cell, arch):
+    from ganlab.ui.blocks_tab import convolution_view, generator_html, transposed_view
+
+    _answers(lambda: convolution_view(x_text, u_text, stride, padding, cell))
+    _answers(lambda: convolution_view("1 2 3\n4 5 6\n7 8 9", "1 0\n0 1", stride, padding, cell))
+    _answers(lambda: transposed_view(x_text, u_text, stride, padding))
+    _answers(lambda: generator_html(arch))
+
+
+@FAST
+@given(NASTY)
+def test_line_example_answers_everything(theta):
+    from ganlab.ui.compare_tab import line_example_view
+
+    _answers(lambda: line_example_view(theta))

@@ -117,3 +117,14 @@ def test_the_card_grid_is_what_the_sample_command_draws(tmp_path):
     assert shipped.size == drawn.size
     diff = torch.from_numpy(np.asarray(shipped.convert("L"), dtype=np.int16) - np.asarray(drawn.convert("L"), dtype=np.int16))
     assert int(diff.abs().max()) <= 1
+
+
+def test_oversized_checkpoints_are_refused_before_reading(tmp_path, monkeypatch):
+    import ganlab.checkpoints as ck
+
+    monkeypatch.setattr(ck, "MAX_CHECKPOINT_BYTES", 1000)
+    big = tmp_path / "big.safetensors"
+    big.write_bytes(b"\0" * 2000)
+    for loader in (ck.load_generator, ck.load_toy):
+        with pytest.raises(GanlabError, match="not loaded"):
+            loader(str(big))

@@ -10,7 +10,9 @@ import torch
 import torch.nn.functional as F
 
 from ganlab import convolution as cv
+from ganlab.config import _integer
 from ganlab.errors import GanlabError
+from ganlab.ui.controls import text_value
 from ganlab.models import dcgan_generator, seed004_generator
 from ganlab.models.summary import layer_table
 
@@ -33,7 +35,7 @@ TRANSPOSED_CAPTION = ("Uᵀ spreads each input value over the output: every inpu
 
 def parse_matrix(text: str, name: str, max_size: int = 8) -> np.ndarray:
     """Rows on lines (or separated by ';'), numbers by spaces or commas; at most max_size × max_size."""
-    rows = [r for r in re.split(r"[;\n]", text or "") if r.strip()]
+    rows = [r for r in re.split(r"[;\n]", text_value(name, text)) if r.strip()]
     try:
         values = [[float(v) for v in re.split(r"[,\s]+", r.strip()) if v] for r in rows]
     except ValueError:
@@ -68,7 +70,7 @@ def convolution_view(x_text: str, u_text: str, stride: int, padding: int, cell: 
     """(HTML of x, U, v(x), U·v(x) and x ⋆ u with output ``cell`` ("row, col") highlighted; the formula
     and the PyTorch check; the names of all output cells)."""
     x, u = parse_matrix(x_text, "x"), parse_matrix(u_text, "kernel u", 5)
-    stride, padding = int(stride), int(padding)
+    stride, padding = _integer("stride", stride, 1, 8), _integer("padding", padding, 0, 8)
     out = cv.conv2d(x, u, stride, padding)
     U = cv.conv_matrix(*x.shape, u, stride, padding)
     names = [f"{i}, {j}" for i in range(out.shape[0]) for j in range(out.shape[1])]
@@ -98,7 +100,7 @@ def convolution_view(x_text: str, u_text: str, stride: int, padding: int, cell: 
 def transposed_view(v_text: str, u_text: str, stride: int, padding: int) -> tuple[str, str]:
     """(HTML of the stamps and of Uᵀ v, the formula and the PyTorch check) for a transposed convolution."""
     v, u = parse_matrix(v_text, "input v", 6), parse_matrix(u_text, "kernel u", 5)
-    stride, padding = int(stride), int(padding)
+    stride, padding = _integer("stride", stride, 1, 8), _integer("padding", padding, 0, 8)
     if padding >= min(u.shape):
         raise GanlabError(f"padding {padding} must be smaller than the kernel")
     out = cv.conv_transpose2d(v, u, stride, padding)

@@ -5,6 +5,7 @@ import gradio as gr
 import numpy as np
 
 from ganlab.data.toy import TOY_NAMES
+from ganlab.config import _number
 from ganlab.errors import GanlabError
 from ganlab.optimality import line_example, two_gaussians_profiles
 from ganlab.ui.compare_session import CRITICS, CompareSession
@@ -25,8 +26,7 @@ THETAS = np.linspace(-1.0, 1.0, 81)
 
 def line_example_view(theta: float):
     """(figure, numbers) for the 1D example at ``theta`` (curves over θ ∈ [−1, 1])."""
-    if theta is None or not -1.0 <= float(theta) <= 1.0:
-        raise GanlabError("θ must be between −1 and 1")
+    theta = _number("θ", theta, -1.0, 1.0)
     curves: dict[str, list] = {"js": [], "kl": [], "w1": []}
     for t in THETAS:
         for key, value in line_example(float(t)).items():

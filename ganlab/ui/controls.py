@@ -16,3 +16,12 @@ def control_values(fields: list[tuple[str, str, Any]], values: list[Any]) -> dic
             value = int(value)
         changes[name] = value
     return changes
+
+
+def text_value(name: str, value: Any) -> str:
+    """A text box's value as a string ('' for an empty box); anything else is a one-line GanlabError."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise GanlabError(f"{name} must be text, got {type(value).__name__}")
+    return value

@@ -9,8 +9,10 @@ import numpy as np
 import torch
 
 from ganlab import divergences as dv
+from ganlab.config import _integer, _number
 from ganlab.data.toy import TOY_NAMES, get_toy
 from ganlab.errors import GanlabError
+from ganlab.ui.controls import text_value
 from ganlab.viz.transport import histograms_figure, transport_plan_figure, uniform_mixtures_figure
 
 UNIFORMS, HISTOGRAMS = "mixtures of uniforms", "histograms on adjacent bins"
@@ -37,7 +39,7 @@ def _number(text: str) -> float:
 
 def parse_uniform_mixture(text: str) -> list[tuple[float, float, float]]:
     """'0.25 U[1,2] + 0.75 U[3,5]' → [(0.25, 1, 2), (0.75, 3, 5)]; weights default to 1."""
-    terms = [t for t in re.split(r"\+(?![^\[]*\])", text or "") if t.strip()]
+    terms = [t for t in re.split(r"\+(?![^\[]*\])", text_value("the mixture", text)) if t.strip()]
     if not terms:
         raise GanlabError("write a mixture such as 0.25 U[1,2] + 0.75 U[3,5]")
     pieces = []
@@ -59,7 +61,7 @@ def parse_uniform_mixture(text: str) -> list[tuple[float, float, float]]:
 def parse_histogram(text: str) -> list[float]:
     """'3, 2, 1, 4' → [3, 2, 1, 4] (non-negative, not all zero, at most 200 bins)."""
     try:
-        values = [float(v) for v in re.split(r"[,\s]+", (text or "").strip()) if v]
+        values = [float(v) for v in re.split(r"[,\s]+", text_value("the histogram", text).strip()) if v]
     except ValueError:
         raise GanlabError("a histogram is a list of numbers such as 3, 2, 1, 4") from None
     if not values or len(values) > 200 or any(not math.isfinite(v) or v < 0 for v in values) or sum(values) <= 0:
@@ -96,13 +98,10 @@ def compare_1d(kind: str, p_text: str, q_text: str):
 
 def transport_2d(data_a: str, data_b: str, n: int, shift: float, seed: int):
     """(figure, markdown) of the exact optimal transport plan between two sampled clouds."""
-    if n is None or not 2 <= int(n) <= 300:
-        raise GanlabError("the number of points must be between 2 and 300")
-    if shift is None or not math.isfinite(shift) or abs(shift) > 100:
-        raise GanlabError("the shift must be a number between −100 and 100")
-    if seed is None or seed < 0:
-        raise GanlabError("the seed must be a whole number ≥ 0")
-    g = torch.Generator().manual_seed(int(seed))
+    n = _integer("the number of points", n, 2, 300)
+    shift = _number("the shift", shift, -100.0, 100.0)
+    seed = _integer("the seed", seed, 0, 2**31 - 1)
+    g = torch.Generator().manual_seed(seed)
     a = get_toy(data_a).sample(int(n), g).double().numpy()
     b = get_toy(data_b).sample(int(n), g).double().numpy() + np.array([shift, 0.0])
     plan, cost = dv.transport_plan(a, b)
