@@ -187,6 +187,10 @@ def test_latent_space_tab(app_url, browser, tmp_path):
     assert page.locator("a[href*='.gif']").count() >= 1
     page.screenshot(path=os.path.join(SHOTS, "latent_space.png"), full_page=True)
 
+    page.get_by_role("tab", name="Directions").click()
+    page.click("#latent-walk")
+    page.wait_for_selector("#latent-dir-strip img", timeout=20000)
+
     page.get_by_role("tab", name="Find it in z").click()
     bad = tmp_path / "digit.png"
     bad.write_bytes(b"not an image at all")

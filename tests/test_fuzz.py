@@ -118,7 +118,8 @@ def latent_session():
 @given(kind=NASTY, index=NASTY, amount=NASTY, steps=NASTY, method=NASTY, c=NASTY, src=NASTY, dst=NASTY, pick=NASTY)
 def test_latent_views_answer_everything(latent_session, kind, index, amount, steps, method, c, src, dst, pick):
     s = latent_session
-    calls = [lambda: s.direction_walk(kind, index, amount), lambda: s.interpolation(steps, method),
+    calls = [lambda: s.direction_walk(kind, index, amount), lambda: s.direction_point(kind, index, amount),
+             lambda: s.interpolation(steps, method),
              lambda: s.arithmetic_view(c), lambda: s.change_class(src, dst), lambda: s.pick(pick)]
     for call in calls:
         try:

@@ -192,27 +192,38 @@ class LatentSession:
             raise GanlabError(f"{m.name} is not conditional; use the class means instead")
         return strip(m(a.z.repeat(10, 1), torch.arange(10)))
 
-    def direction_walk(self, kind: str, index: int, amount: float, frames: int = 9) -> tuple[np.ndarray, str]:
-        """A moved along a principal direction of G's first layer or a single z coordinate, from −amount to +amount."""
+    def _direction(self, kind: str, index: int) -> tuple[torch.Tensor, str]:
+        """A unit direction in z: principal direction ``index`` of G's first layer, or coordinate ``index``."""
         kind = _choice("direction", kind, ("principal", "coordinate"))
-        amount = _number("amount", amount, 0.0, 10.0, lo_open=True)
         index = _integer("direction number", index, -1, 10**6)
-        (a,) = self._need("a")
         m = self.model
         if kind == "principal":
             dirs, gains = principal_directions(m.first_layer(), m.latent_dim, k=16)
             if not 0 <= index < len(dirs):
                 raise GanlabError(f"direction must be between 1 and {len(dirs)}")
-            direction = dirs[index]
-            note = f"principal direction {index + 1}: first-layer gain {float(gains[index]):.2f} (largest {float(gains[0]):.2f})"
-        else:
-            if not 0 <= index < m.latent_dim:
-                raise GanlabError(f"coordinate must be between 1 and {m.latent_dim}")
-            direction = torch.zeros(m.latent_dim)
-            direction[index] = 1.0
-            note = f"z[{index + 1}] from {float(a.z[index]) - amount:.2f} to {float(a.z[index]) + amount:.2f}"
+            return dirs[index], (f"principal direction {index + 1}: first-layer gain {float(gains[index]):.2f} "
+                                 f"(largest {float(gains[0]):.2f})")
+        if not 0 <= index < m.latent_dim:
+            raise GanlabError(f"coordinate must be between 1 and {m.latent_dim}")
+        direction = torch.zeros(m.latent_dim)
+        direction[index] = 1.0
+        return direction, f"coordinate z[{index + 1}]"
+
+    def direction_walk(self, kind: str, index: int, amount: float, frames: int = 9) -> tuple[np.ndarray, str]:
+        """A moved along a direction (see ``_direction``) from −amount to +amount: a strip of ``frames``."""
+        amount = _number("amount", amount, 0.0, 10.0, lo_open=True)
+        direction, note = self._direction(kind, index)
+        (a,) = self._need("a")
         z = walk(a.z, direction, torch.linspace(-amount, amount, frames))
-        return strip(self._render(m, z, self._labels_for(a, frames))), note
+        return strip(self._render(self.model, z, self._labels_for(a, frames))), note + f", from −{amount:g} to +{amount:g}"
+
+    def direction_point(self, kind: str, index: int, t: float) -> np.ndarray:
+        """G(z_A + t·d) at one position t of the same direction (the slider view)."""
+        t = _number("position", t, -10.0, 10.0)
+        direction, _ = self._direction(kind, index)
+        (a,) = self._need("a")
+        z = walk(a.z, direction, torch.tensor([t]))
+        return strip(self._render(self.model, z, self._labels_for(a, 1)))
 
     def find(self, target: torch.Tensor, steps: int = 200, progress=None) -> tuple[np.ndarray, str]:
         """Project a 28 × 28 digit into z ("find it in z"); the result becomes pick A. Strip [target, G(z*)]."""

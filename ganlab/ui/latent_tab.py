@@ -96,6 +96,11 @@ def build(app: gr.Blocks) -> None:
                 go_dir = gr.Button("walk", elem_id="latent-walk")
             dir_strip = gr.Image(label="−amount … A … +amount", interactive=False, elem_id="latent-dir-strip")
             dir_note = gr.Markdown()
+            with gr.Row():
+                position = gr.Slider(-6, 6, value=0, step=0.25, label="slide A along the direction: z_A + t·d",
+                                     elem_id="latent-slider", scale=3)
+                dir_point = gr.Image(label="G(z_A + t·d)", interactive=False, height=130, scale=1,
+                                     elem_id="latent-slider-image")
             gr.Markdown(CAPTIONS["directions"])
         with gr.Tab("Find it in z"):
             with gr.Row():
@@ -175,11 +180,17 @@ def build(app: gr.Blocks) -> None:
     def on_every(session):
         return _session(session).all_classes(), ""
 
+    def _which(i):
+        return i - 1 if isinstance(i, (int, float)) and not isinstance(i, bool) else i  # 1-based on screen
+
     @_guarded(3)
     def on_walk(session, k, i, a):
-        which = i - 1 if isinstance(i, (int, float)) and not isinstance(i, bool) else i  # 1-based on screen
-        image, note = _session(session).direction_walk(k, which, a)
+        image, note = _session(session).direction_walk(k, _which(i), a)
         return image, note, ""
+
+    @_guarded(2)
+    def on_slide(session, k, i, t):
+        return _session(session).direction_point(k, _which(i), t), ""
 
     @_guarded(4)
     def on_find(session, path, drawing, n, progress=gr.Progress()):
@@ -218,6 +229,7 @@ def build(app: gr.Blocks) -> None:
     go_class.click(on_class, [state, source, target], [class_strip, status], api_visibility="private")
     go_every.click(on_every, [state], [class_strip, status], api_visibility="private")
     go_dir.click(on_walk, [state, kind, index, amount], [dir_strip, dir_note, status], api_visibility="private")
+    position.release(on_slide, [state, kind, index, position], [dir_point, status], api_visibility="private")
     go_find.click(on_find, [state, upload, sketch, find_steps], [find_strip, find_note, picks, status], api_visibility="private")
     go_nn.click(on_nn, [state], [nn_pixel, nn_feature, nn_note, status], api_visibility="private")
     go_side.click(on_side, [state, other], [side_top, side_bottom, status], api_visibility="private")
