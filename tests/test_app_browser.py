@@ -157,7 +157,8 @@ def test_mnist_tab_trains_live(app_url, browser):
     page.wait_for_function("document.querySelector('#img-status').innerText.includes('classes')", timeout=60000)
     page.wait_for_selector("#img-grid img", timeout=30000)
     page.wait_for_selector("#img-curves .js-plotly-plot", timeout=30000)
-    time.sleep(3)
+    page.wait_for_function("/step ([2-9][0-9]|[0-9]{3,})/.test(document.querySelector('#img-status').innerText)",
+                           timeout=60000)
     page.click("#img-pause", timeout=15000)
     text = page.inner_text("#img-status")
     assert "images/s" in text and "mnist" in text

@@ -152,6 +152,8 @@ def test_transport_view_answers_everything(a, b, n, shift, seed):
     from ganlab.ui.divergences_tab import transport_2d
 
     _answers(lambda: transport_2d(a, b, n, shift, seed))
+    _answers(lambda: transport_2d("ring8", "moons", 10, shift, seed))
+    _answers(lambda: transport_2d(a, b, 10, 0.0, 0))
 
 
 @FAST

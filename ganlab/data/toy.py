@@ -214,6 +214,6 @@ def get_toy(name: str, points: Sequence[Sequence[float]] | None = None) -> ToyDi
         if points is None:
             raise GanlabError("the 'custom' distribution needs points (draw some, or pass a list of (x, y))")
         return PointCloud(points)
-    if name not in _FACTORIES:
+    if not isinstance(name, str) or name not in _FACTORIES:
         raise GanlabError(f"unknown data '{name}'; choose one of: {', '.join(TOY_NAMES)}, custom")
     return _FACTORIES[name]()

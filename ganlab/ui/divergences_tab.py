@@ -30,7 +30,7 @@ CAPTION_2D = ("Each segment is a pair (a_i, b_j) that the optimal coupling γ ma
               "POT); the cost is the average length moved, W1 between the two clouds.")
 
 
-def _number(text: str) -> float:
+def _weight(text: str) -> float:
     if "/" in text:
         num, den = text.split("/")
         return float(num) / float(den)
@@ -48,7 +48,7 @@ def parse_uniform_mixture(text: str) -> list[tuple[float, float, float]]:
         if not m:
             raise GanlabError(f"cannot read '{term.strip()}': write terms like 0.5 U[a,b]")
         try:
-            w = _number(m["w"]) if m["w"] else 1.0
+            w = _weight(m["w"]) if m["w"] else 1.0
             a, b = float(m["a"]), float(m["b"])
         except (ValueError, ZeroDivisionError):
             raise GanlabError(f"cannot read the numbers in '{term.strip()}'") from None
