@@ -59,6 +59,11 @@ class TrainingSlots:
 
 SLOTS = TrainingSlots(MAX_TRAINING)
 
+# Training slices take turns on the cores instead of all threads fighting over Python's GIL at once
+# (with 8 threads contending, each torch call waited for the GIL and throughput fell 4×): at most one
+# slice per core runs at a time; the others sleep on this semaphore.
+CORES = threading.BoundedSemaphore(max(1, min(os.cpu_count() or 1, 4)))
+
 
 def tune_malloc(arenas: int = 2, mmap_threshold: int = 32 * 1024) -> None:
     """Make glibc give freed memory back: at most ``arenas`` malloc arenas (M_ARENA_MAX) instead of up

@@ -67,7 +67,7 @@ class LiveSession:
     def _train_loop(self) -> None:
         while self.playing:
             slice_start = time.perf_counter()
-            with self.lock:
+            with capacity.CORES, self.lock:
                 try:
                     self.advance()
                 except GanlabError as exc:
