@@ -50,7 +50,7 @@ def test_line_example_view_refuses_out_of_range_theta():
     try:
         line_example_view(3.0)
     except GanlabError as exc:
-        assert "between" in str(exc)
+        assert "θ must be in [-1, 1]" in str(exc)
     else:
         raise AssertionError("θ = 3 was accepted")
 
