@@ -221,22 +221,16 @@ def bench_latent(frames: int = 16, repeats: int = 20) -> list[dict]:
         z0, z1 = model.latent([0, 1])
         labels = torch.zeros(frames, dtype=torch.long) if model.num_classes else None
 
-        def batched():
-            images = model(interpolate(z0, z1, frames, "slerp"), labels)
-            strip(images)
-            write_gif(tiles(images), "bench.gif")
-
-        def plain():
-            path = interpolate(z0, z1, frames, "slerp")
-            images = torch.cat([model(p[None], None if labels is None else labels[:1]) for p in path])
-            strip(images)
-            write_gif(tiles(images), "bench.gif")
-
-        times = {"batched": [], "plain": []}
+        one = None if labels is None else labels[:1]
+        decoders = {"batched": lambda path: model(path, labels),  # one forward pass for all frames
+                    "plain": lambda path: torch.cat([model(p[None], one) for p in path])}  # one per frame
+        times = {key: [] for key in decoders}
         for _ in range(repeats):
-            for key, fn in (("batched", batched), ("plain", plain)):
+            for key, decode in decoders.items():
                 t = time.perf_counter()
-                fn()
+                images = decode(interpolate(z0, z1, frames, "slerp"))
+                strip(images)
+                write_gif(tiles(images), "bench.gif")
                 times[key].append(time.perf_counter() - t)
         b, p = statistics.median(times["batched"]), statistics.median(times["plain"])
         rows.append({"model": name, "load_ms": round(1000 * load_s, 1), "frames": frames,

@@ -142,7 +142,7 @@ def cmd_images(args) -> int:
     from PIL import Image
 
     from ganlab.checkpoints import save_trainer
-    from ganlab.evaluation import device_description
+    from ganlab.device import device_description
     from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid
 
     if args.threads < 1:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import torch
 
@@ -59,3 +60,10 @@ def hidden_dtype(precision: str, device: torch.device, width: int = BF16_MIN_WID
 def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
     """The autocast dtype for convolutional networks (a seed004 step: 1505 → 885 ms on this CPU)."""
     return _bf16_if(precision, device, True)
+
+
+def device_description(device: torch.device) -> str:
+    """'CPU (2 cores)' or the CUDA device's name."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"

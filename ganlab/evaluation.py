@@ -1,8 +1,6 @@
 """Measuring a trained image generator with the shipped classifier, and writing its model card."""
 from __future__ import annotations
 
-import os
-
 import torch
 
 from ganlab.pretrained import GeneratorModel
@@ -71,9 +69,3 @@ def model_card(name: str, command: str, result: dict, grid_file: str) -> str:
         "",
     ])
 
-
-def device_description(device: torch.device) -> str:
-    """'CPU (2 cores)' or the CUDA device's name."""
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    return f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"

@@ -148,6 +148,7 @@ class Trainer:
             self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
             self._ema_flat = flatten_parameters(self.generator_ema)
         self.step_count = 0
+        self._ema_calibrated_at = -1  # the step at which the EMA copy last got its own batch-norm statistics
         self._good: dict | None = None
         self.snapshot()
 
@@ -369,7 +370,8 @@ class Trainer:
 
     def recalibrate_ema(self, batches: int = 50) -> None:
         """Give the EMA generator batch-norm statistics of its own (see ``recalibrate_batch_norm``)."""
-        if self.generator_ema is not None:  # its own random stream: training's stays untouched
+        if self.generator_ema is not None and self._ema_calibrated_at != self.step_count:
+            self._ema_calibrated_at = self.step_count  # its own random stream: training's stays untouched
             b, gen = self.settings.batch, torch.Generator(device=self.device).manual_seed(self.settings.seed + 3)
             recalibrate_batch_norm(self.generator_ema, lambda: tuple(
                 v for v in (self.prior.sample(b, gen), self.sample_labels(b, gen)) if v is not None), batches)

@@ -21,19 +21,13 @@ def build_app():
                                      elem_id="presenter-toggle", scale=0, min_width=260)
         presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
         app.load(None, None, presenting, js=presenter.FROM_URL)
+        tabs = [("Toy 2D", "toy", toy_tab), ("Critic vs Discriminator", "compare", compare_tab),
+                ("MNIST", "images", images_tab), ("Latent space", "latent", latent_tab),
+                ("Divergences & transport", "divergences", divergences_tab), ("Building blocks", "blocks", blocks_tab)]
         with gr.Tabs():
-            with gr.Tab("Toy 2D", id="toy"):
-                toy_tab.build(app)
-            with gr.Tab("Critic vs Discriminator", id="compare"):
-                compare_tab.build(app)
-            with gr.Tab("MNIST", id="images"):
-                images_tab.build(app)
-            with gr.Tab("Latent space", id="latent"):
-                latent_tab.build(app)
-            with gr.Tab("Divergences & transport", id="divergences"):
-                divergences_tab.build(app)
-            with gr.Tab("Building blocks", id="blocks"):
-                blocks_tab.build(app)
+            for label, tab_id, module in tabs:
+                with gr.Tab(label, id=tab_id):
+                    module.build(app)
     return app
 
 

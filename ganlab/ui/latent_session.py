@@ -20,6 +20,7 @@ from ganlab.pretrained import GeneratorModel, shipped_models
 from ganlab.viz.images import strip, tiles
 
 GRID_SAMPLES = 16
+GRID_LABELS = [i % 10 for i in range(GRID_SAMPLES)]  # a conditional model's grid: classes 0–9, then 0–5
 
 
 @functools.lru_cache(maxsize=16)
@@ -85,17 +86,14 @@ class LatentSession:
         return list(range(self.base_seed, self.base_seed + GRID_SAMPLES))
 
     def grid_labels(self) -> list[int] | None:
-        """A conditional model's grid shows classes 0–9, then 0–5 again."""
-        return [i % 10 for i in range(GRID_SAMPLES)] if self.model.num_classes else None
+        return GRID_LABELS if self.model.num_classes else None
 
     def gallery(self, name: str | None = None) -> list[tuple[np.ndarray, str]]:
         """(image, caption) for the grid's seeds, through this session's model or another one."""
         m = self.model if name is None else model(name)
-        seeds, labels = self.grid_seeds(), self.grid_labels()
-        if m.num_classes and labels is None:
-            labels = [i % 10 for i in range(GRID_SAMPLES)]
-        images = self._render(m, m.latent(seeds), labels if m.num_classes else None)
-        captions = [f"seed {s}" + (f" · class {y}" if m.num_classes else "") for s, y in zip(seeds, labels or seeds)]
+        seeds = self.grid_seeds()
+        images = self._render(m, m.latent(seeds), GRID_LABELS if m.num_classes else None)
+        captions = [f"seed {s}" + (f" · class {y}" if m.num_classes else "") for s, y in zip(seeds, GRID_LABELS)]
         return list(zip(tiles(images), captions))
 
     def side_by_side(self, other: str) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +102,8 @@ class LatentSession:
         if a.latent_dim != b.latent_dim:
             raise GanlabError(f"{a.name} has z ∈ R^{a.latent_dim} and {b.name} z ∈ R^{b.latent_dim}: "
                               "the same z cannot go through both")
-        z, labels = a.latent(self.grid_seeds()), [i % 10 for i in range(GRID_SAMPLES)]
-        return tuple(strip(self._render(m, z, labels if m.num_classes else None), columns=8) for m in (a, b))
+        z = a.latent(self.grid_seeds())
+        return tuple(strip(self._render(m, z, GRID_LABELS if m.num_classes else None), columns=8) for m in (a, b))
 
     def pick(self, index: int) -> str:
         """Make grid sample ``index`` pick A, then B, then A … ; returns a one-line summary."""

@@ -16,10 +16,10 @@ FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play)
 class ToySession(LiveSession):
     """State of one user's Toy 2D tab (kept in ``gr.State``; freed with the page)."""
 
-    def __init__(self, config: ToyConfig):
+    def __init__(self, config: ToyConfig, film_frames: int = FILM_FRAMES):
         super().__init__([LiveToyRun(config)])
         self.config = config
-        self.film: deque[Frame] = deque(maxlen=FILM_FRAMES)  # the latest frames, for the GIF
+        self.film: deque[Frame] = deque(maxlen=film_frames)  # the latest frames, for the GIF
 
     @property
     def run(self) -> LiveToyRun:

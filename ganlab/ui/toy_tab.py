@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,8 +110,7 @@ def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[di
         seconds = float(seconds)
         if not (1.0 <= seconds <= 120.0):  # also rejects NaN
             raise GanlabError(f"seconds must be between 1 and 120, got {seconds}")
-        session = ToySession(get_preset(str(preset)).config)
-        session.film = deque(maxlen=1)  # no GIF export through the API: keep no film
+        session = ToySession(get_preset(str(preset)).config, film_frames=1)  # no GIF export through the API
     except (GanlabError, ValueError, TypeError, OverflowError) as exc:
         yield {"error": str(exc).splitlines()[0]}
         return
