@@ -37,7 +37,13 @@ class ManualMLP:
     """Forward and backward passes of ``mlp`` written out by hand (no autograd graph)."""
 
     def __init__(self, mlp: MLP):
+        """Holds on to each layer's (W, Wᵀ, b, ∂L/∂W, ∂L/∂b) tensors: the parameters are updated in place
+        (views of one flat buffer, see ``flat.py``), so looking them up once saves ``nn.Module`` attribute
+        lookups on every call. Build it after the parameters are flattened."""
         self.layers = mlp.linear_layers()
+        if any(m.weight.grad is None or m.bias.grad is None for m in self.layers):
+            raise ValueError("ManualMLP needs .grad tensors in place (flatten_parameters first)")
+        self.tensors = [(m.weight, m.weight.t(), m.bias, m.weight.grad, m.bias.grad) for m in self.layers]
         act = next(m for m in mlp.modules() if isinstance(m, SUPPORTED))
         self.kind = type(act).__name__
         self.slope = getattr(act, "negative_slope", 0.0)
@@ -64,8 +70,8 @@ class ManualMLP:
         cache = [x]
         h = x
         last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            a = torch.addmm(layer.bias, h, layer.weight.t())
+        for i, (_, weight_t, bias, _, _) in enumerate(self.tensors):
+            a = torch.addmm(bias, h, weight_t)
             if i < last:
                 h = self._act(a)
                 cache.append(h)
@@ -81,15 +87,15 @@ class ManualMLP:
         Returns ∂L/∂input when ``input_grad`` (what a generator needs from D), else None.
         """
         delta = grad_out
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
+        for i in range(len(self.tensors) - 1, -1, -1):
+            weight, _, _, weight_grad, bias_grad = self.tensors[i]
             h_in = cache[i]
             if param_grads:  # written in place: the .grad tensors may be views of a flat buffer
-                torch.mm(delta.t(), h_in, out=layer.weight.grad)
-                torch.sum(delta, 0, out=layer.bias.grad)
+                torch.mm(delta.t(), h_in, out=weight_grad)
+                torch.sum(delta, 0, out=bias_grad)
             if i == 0 and not input_grad:
                 return None
-            delta = delta @ layer.weight
+            delta = delta.mm(weight)
             if i > 0:
                 delta = self._act_grad(delta, h_in)
         return delta

@@ -134,16 +134,13 @@ def cmd_toy(args) -> int:
     return 0
 
 
-IMAGE_RECOMMENDED = dict(arch="dcgan", width=32, batch=64, lr_g=1e-3, lr_d=1e-3)
-
-
 def cmd_images(args) -> int:
     """Train an image GAN for a time budget (or steps) and measure it with the shipped classifier."""
     from PIL import Image
 
     from ganlab.checkpoints import save_trainer
     from ganlab.device import device_description
-    from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid
+    from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
 
     if args.threads < 1:
         raise GanlabError(f"threads must be ≥ 1, got {args.threads}")
@@ -163,7 +160,7 @@ def cmd_images(args) -> int:
         chosen.update(betas_g=betas, betas_d=betas)
     if args.steps is not None:  # a step budget: learning rates decay linearly to 0 at the last step
         chosen["lr_decay_steps"] = args.steps
-    config = ImageConfig(**{**IMAGE_RECOMMENDED, **chosen})
+    config = recommended_image_config(**chosen)
     seconds = args.seconds if args.seconds is not None or args.steps is not None else 60.0
     exp = ImageExperiment(config, args.device)
     exp.train(steps=args.steps, seconds=seconds, decay=True)

@@ -32,6 +32,7 @@ from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
 from ganlab.lipschitz import apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, r1_penalty
 from ganlab.objectives import get_objective
+from ganlab.optim import make_optimizer
 from ganlab.priors import Prior
 from ganlab.seeding import seeded
 
@@ -85,21 +86,6 @@ def recalibrate_batch_norm(net: nn.Module, make_inputs: Callable[[], tuple], bat
     net.eval()
 
 
-def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
-    """Adam(lr, betas), RMSprop(lr, α = β2) or SGD(lr, momentum = β1); fused kernels where available."""
-    params = list(params)
-    if name == "adam":
-        try:
-            return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
-        except (RuntimeError, TypeError):
-            return torch.optim.Adam(params, lr=lr, betas=betas, foreach=True)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=betas[1] if betas[1] > 0 else 0.99, foreach=True)
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=betas[0], foreach=True)
-    raise GanlabError(f"unknown optimizer '{name}'")
-
-
 class Trainer:
     """Trains ``generator`` against ``discriminator`` with the given ``settings``.
 
@@ -148,6 +134,8 @@ class Trainer:
             self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
             self._ema_flat = flatten_parameters(self.generator_ema)
         self.step_count = 0
+        # the generator step's latents, drawn with D's (and G's forward pass on them, hand-written path)
+        self._pending_g: tuple[Tensor, tuple | None] | None = None
         self._ema_calibrated_at = -1  # the step at which the EMA copy last got its own batch-norm statistics
         self._good: dict | None = None
         self.snapshot()
@@ -174,6 +162,7 @@ class Trainer:
         if self.generator_ema is not None and "generator_ema" in state:
             self.generator_ema.load_state_dict(state["generator_ema"])
         self.step_count = int(state["step"])
+        self._pending_g = None
 
     def update_settings(self, settings: TrainSettings) -> None:
         """Adopt new training settings mid-run (objective, k, learning rates, betas, tricks, batch).
@@ -190,6 +179,7 @@ class Trainer:
         if method == "gp" and has_batch_norm(self.discriminator):
             raise GanlabError("the gradient penalty needs a critic without batch norm")
         self.settings, self.objective, self.lipschitz = settings, get_objective(settings.objective), method
+        self._pending_g = None
         self._pick_backprop()
         for opt, lr, betas in ((self.opt_g, settings.lr_g, settings.betas_g), (self.opt_d, settings.lr_d, settings.betas_d)):
             for group in opt.param_groups:
@@ -240,7 +230,7 @@ class Trainer:
     def _noisy(self, x: Tensor, std: float) -> Tensor:
         if std == 0.0:
             return x
-        return x + std * torch.randn(x.shape, generator=self.rng, device=x.device, dtype=x.dtype)
+        return torch.randn(x.shape, generator=self.rng, device=x.device, dtype=x.dtype).mul_(std).add_(x)
 
     def _set_learning_rates(self) -> None:
         """Linear decay lr_t = lr · max(0, 1 − t / T) when ``lr_decay_steps`` = T > 0."""
@@ -253,12 +243,16 @@ class Trainer:
                 group["lr"] = lr * factor
 
     # ----------------------------------------------------------------- training
-    def _discriminator_step(self, noise: float) -> list[Tensor]:
+    def _discriminator_step(self, noise: float, z: Tensor | None = None, fake: Tensor | None = None) -> list:
+        """One update of D on a real batch and the fakes G(z) (``fake`` when already computed).
+
+        Returns [loss, gradient norm, raw outputs on real + fake, penalty or None]."""
         s, B = self.settings, self.settings.batch
         real, y_real = self._real(B)
         y_fake = self.sample_labels(B)
-        with torch.no_grad(), self._precision():
-            fake = self._g(self.sample_latent(B), y_fake).float()
+        if fake is None:
+            with torch.no_grad(), self._precision():
+                fake = self._g(self.sample_latent(B) if z is None else z, y_fake).float()
         x = self._noisy(torch.cat([real, fake]), noise)
         penalty = None
         target = 1.0 - s.label_smoothing
@@ -290,17 +284,26 @@ class Trainer:
         self.opt_d.step()
         if self.lipschitz == "clip":
             clip_weights(self._d_flat, s.clip)
-        out = out.detach().float()
-        shown = torch.sigmoid(out) if self.objective.outputs_probability else out
-        pen = penalty.detach() if penalty is not None else torch.zeros((), device=self.device)
-        return [loss.detach(), norm, shown[:B].mean(), shown[B:].mean(), out[:B].mean() - out[B:].mean(), pen]
+        return [loss.detach(), norm, out.detach(), None if penalty is None else penalty.detach()]
 
-    def _generator_step(self, noise: float) -> list[Tensor]:
-        z = self.sample_latent(self.settings.batch)
+    def _d_measurements(self, d_vals: list) -> list[Tensor]:
+        """[loss, norm, mean D(real), mean D(fake), E f(real) − E f(fake), penalty] from a D step's values."""
+        loss, norm, out, penalty = d_vals
+        B = len(out) // 2
+        out = out.float()
+        shown = torch.sigmoid(out) if self.objective.outputs_probability else out
+        means = torch.stack([shown[:B].mean(), shown[B:].mean(), out[:B].mean(), out[B:].mean()])
+        pen = penalty if penalty is not None else torch.zeros((), device=self.device)
+        return [loss, norm, means[0], means[1], means[2] - means[3], pen]
+
+    def _generator_step(self, noise: float, z: Tensor | None = None, forward: tuple | None = None) -> list[Tensor]:
+        """One update of G on latents ``z`` (drawn here if None); ``forward`` = G's hand-written forward
+        pass (output, cache) on them when it was already run."""
+        z = self.sample_latent(self.settings.batch) if z is None else z
         y = self.sample_labels(self.settings.batch)
         if self._manual is not None:
             g_net, d_net = self._manual
-            fake, g_cache = g_net.forward(z)
+            fake, g_cache = forward if forward is not None else g_net.forward(z)
             out, d_cache = d_net.forward(self._noisy(fake, noise))
             out = out.flatten()
             loss = self.objective.g_loss(out)
@@ -329,28 +332,45 @@ class Trainer:
         return [loss.detach(), norm]
 
     def _check_finite(self, loss: Tensor, norm: Tensor, who: str) -> None:
-        if not (torch.isfinite(loss) and torch.isfinite(norm)):
+        if not torch.isfinite(loss + norm):  # one check: the sum is finite iff both are
             step = self.step_count
             self.load_state_dict(self._good)
             raise TrainingDiverged(f"training diverged at step {step}: the {who} loss or gradient became "
                                    f"NaN/inf; rolled back to step {self.step_count} (try a smaller learning rate)")
 
     def train_discriminator(self) -> list[Tensor]:
-        """The k discriminator steps of one iteration; G is untouched. Returns D's last measurements."""
-        self.generator.train()
-        self.discriminator.train()
+        """The k discriminator steps of one iteration; G is untouched. Returns D's last step's values.
+
+        The latents of all k + 1 batches (k for D's steps, one for the coming generator step) are
+        drawn first. G does not change during D's steps, so the hand-written path runs G once over
+        all of them and keeps the last batch's forward pass for the generator step.
+        """
+        if not (self.generator.training and self.discriminator.training):  # train() walks every submodule
+            self.generator.train()
+            self.discriminator.train()
         self._set_learning_rates()
         noise = self._noise_std()
-        for _ in range(self.settings.n_critic):
-            d_vals = self._discriminator_step(noise)
+        k, B = self.settings.n_critic, self.settings.batch
+        z = self.sample_latent((k + 1) * B)
+        fakes = None
+        if self._manual is not None:
+            fakes, cache = self._manual[0].forward(z)
+            self._pending_g = (z[k * B:], (fakes[k * B:], [c[k * B:] for c in cache]))
+        else:
+            self._pending_g = (z[k * B:], None)
+        for i in range(k):
+            rows = slice(i * B, (i + 1) * B)
+            d_vals = self._discriminator_step(noise, z[rows], None if fakes is None else fakes[rows])
         return d_vals
 
     def train_generator(self, d_vals: list[Tensor]) -> StepRecord:
         """The generator step that completes an iteration begun by ``train_discriminator``."""
-        g_vals = self._generator_step(self._noise_std())
+        z, forward = self._pending_g if self._pending_g is not None else (None, None)
+        self._pending_g = None
+        g_vals = self._generator_step(self._noise_std(), z, forward)
         self.step_count += 1
         d_loss, d_norm, d_real, d_fake, w1, pen, g_loss, g_norm = torch.stack(
-            [v.float().reshape(()) for v in d_vals + g_vals]).tolist()
+            [v.float().reshape(()) for v in self._d_measurements(d_vals) + g_vals]).tolist()
         if self.step_count % self.snapshot_every == 0:
             self.snapshot()
         return StepRecord(self.step_count, d_loss, g_loss, d_norm, g_norm, d_real, d_fake,

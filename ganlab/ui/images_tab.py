@@ -9,14 +9,14 @@ import gradio as gr
 from ganlab.config import OPTIMIZERS
 from ganlab.data.images import IMAGE_DATASETS
 from ganlab.errors import GanlabError
-from ganlab.image_experiment import ARCHS, ImageConfig
+from ganlab.image_experiment import ARCHS, ImageConfig, recommended_image_config
 from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.ui.controls import control_values
 from ganlab.ui.images_session import ImageSession
 from ganlab.ui.presenter import ADVANCED
 
-START = ImageConfig(width=32, batch=64, lr_g=1e-3, lr_d=1e-3)
+START = recommended_image_config()
 FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", list(ARCHS)),
           ("objective", "objective", list(OBJECTIVE_NAMES)),
           ("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
