@@ -29,6 +29,8 @@ def bce_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
     With one-sided label smoothing the real target t < 1 replaces 1 (fakes keep target 0):
     L_D = −E_x[t log D(x) + (1 − t) log(1 − D(x))] − E_z[log(1 − D(G(z)))].
     """
+    if real_target == 1.0:
+        return F.softplus(-real).mean() + F.softplus(fake).mean()
     real_term = real_target * F.softplus(-real) + (1.0 - real_target) * F.softplus(real)
     return real_term.mean() + F.softplus(fake).mean()
 
