@@ -286,15 +286,20 @@ class Trainer:
             clip_weights(self._d_flat, s.clip)
         return [loss.detach(), norm, out.detach(), None if penalty is None else penalty.detach()]
 
-    def _d_measurements(self, d_vals: list) -> list[Tensor]:
-        """[loss, norm, mean D(real), mean D(fake), E f(real) − E f(fake), penalty] from a D step's values."""
-        loss, norm, out, penalty = d_vals
-        B = len(out) // 2
-        out = out.float()
+    def _record(self, d_vals: list, g_vals: list[Tensor]) -> StepRecord:
+        """The step's record from D's last step [loss, norm, outputs on real + fake, penalty] and G's
+        [loss, norm]: every number in one tensor, copied out with one ``tolist``."""
+        d_loss, d_norm, out, penalty = d_vals
+        out = out.float().view(2, -1)  # row 0: real, row 1: fake
         shown = torch.sigmoid(out) if self.objective.outputs_probability else out
-        means = torch.stack([shown[:B].mean(), shown[B:].mean(), out[:B].mean(), out[B:].mean()])
-        pen = penalty if penalty is not None else torch.zeros((), device=self.device)
-        return [loss, norm, means[0], means[1], means[2] - means[3], pen]
+        parts = [d_loss, d_norm, *g_vals] + ([] if penalty is None else [penalty])
+        values = torch.cat([torch.stack([v.float().reshape(()) for v in parts]), shown.mean(1), out.mean(1)]).tolist()
+        d_loss, d_norm, g_loss, g_norm, *rest = values
+        pen = rest[0] if penalty is not None else None
+        d_real, d_fake, f_real, f_fake = rest[-4:]
+        return StepRecord(self.step_count, d_loss, g_loss, d_norm, g_norm, d_real, d_fake,
+                          f_real - f_fake if self.objective.is_critic else None,
+                          pen if self.lipschitz in ("gp", "r1") else None)
 
     def _generator_step(self, noise: float, z: Tensor | None = None, forward: tuple | None = None) -> list[Tensor]:
         """One update of G on latents ``z`` (drawn here if None); ``forward`` = G's hand-written forward
@@ -369,13 +374,10 @@ class Trainer:
         self._pending_g = None
         g_vals = self._generator_step(self._noise_std(), z, forward)
         self.step_count += 1
-        d_loss, d_norm, d_real, d_fake, w1, pen, g_loss, g_norm = torch.stack(
-            [v.float().reshape(()) for v in self._d_measurements(d_vals) + g_vals]).tolist()
+        record = self._record(d_vals, g_vals)
         if self.step_count % self.snapshot_every == 0:
             self.snapshot()
-        return StepRecord(self.step_count, d_loss, g_loss, d_norm, g_norm, d_real, d_fake,
-                          w1 if self.objective.is_critic else None,
-                          pen if self.lipschitz in ("gp", "r1") else None)
+        return record
 
     def step(self) -> StepRecord:
         """One iteration: k discriminator steps, then one generator step; returns its record."""
