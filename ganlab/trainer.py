@@ -28,6 +28,7 @@ from torch import nn
 
 from ganlab.backprop import ManualMLP, supports
 from ganlab.config import TrainSettings
+from ganlab.ema import AveragedGenerator
 from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
 from ganlab.lipschitz import apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, r1_penalty
@@ -64,26 +65,6 @@ class StepRecord:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@torch.no_grad()
-def recalibrate_batch_norm(net: nn.Module, make_inputs: Callable[[], tuple], batches: int = 50) -> None:
-    """Replace ``net``'s batch-norm running statistics by their exact averages over ``batches`` forward
-    passes in training mode (momentum None = cumulative mean). Needed for an EMA copy of G: its
-    averaged weights never produced the running statistics it inherited from the live G."""
-    norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    if not norms:
-        return
-    saved = [m.momentum for m in norms]
-    for m in norms:
-        m.reset_running_stats()
-        m.momentum = None
-    net.train()
-    for _ in range(batches):
-        net(*make_inputs())
-    for m, momentum in zip(norms, saved):
-        m.momentum = momentum
-    net.eval()
 
 
 class Trainer:
@@ -128,15 +109,11 @@ class Trainer:
         self._allow_manual = manual_backprop
         self._pick_backprop()
         self._d_params = list(self.discriminator.parameters())
-        # Polyak/EMA copy of G for sampling: θ_ema ← β θ_ema + (1 − β) θ after every G step.
-        self.generator_ema: nn.Module | None = None
-        if settings.ema > 0:
-            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
-            self._ema_flat = flatten_parameters(self.generator_ema)
+        # Polyak/EMA copy of G for sampling (see ema.py)
+        self.ema = AveragedGenerator(self.generator) if settings.ema > 0 else None
         self.step_count = 0
         # the generator step's latents, drawn with D's (and G's forward pass on them, hand-written path)
         self._pending_g: tuple[Tensor, tuple | None] | None = None
-        self._ema_calibrated_at = -1  # the step at which the EMA copy last got its own batch-norm statistics
         self._good: dict | None = None
         self.snapshot()
 
@@ -329,11 +306,8 @@ class Trainer:
         norm = self._g_flat.grad.norm()
         self._check_finite(loss, norm, "generator")
         self.opt_g.step()
-        if self.generator_ema is not None:
-            with torch.no_grad():
-                self._ema_flat.lerp_(self._g_flat, 1.0 - self.settings.ema)
-                for b_ema, b in zip(self.generator_ema.buffers(), self.generator.buffers()):
-                    b_ema.copy_(b)
+        if self.ema is not None:
+            self.ema.update(self._g_flat, self.generator, self.settings.ema)
         return [loss.detach(), norm]
 
     def _check_finite(self, loss: Tensor, norm: Tensor, who: str) -> None:
@@ -390,12 +364,16 @@ class Trainer:
             record = self.step()
         return record
 
+    @property
+    def generator_ema(self) -> nn.Module | None:
+        """The EMA copy of G (None when the settings ask for none)."""
+        return None if self.ema is None else self.ema.net
+
     def recalibrate_ema(self, batches: int = 50) -> None:
-        """Give the EMA generator batch-norm statistics of its own (see ``recalibrate_batch_norm``)."""
-        if self.generator_ema is not None and self._ema_calibrated_at != self.step_count:
-            self._ema_calibrated_at = self.step_count  # its own random stream: training's stays untouched
+        """Give the EMA generator batch-norm statistics of its own (see ``ema.recalibrate_batch_norm``)."""
+        if self.ema is not None:  # its own random stream: training's stays untouched
             b, gen = self.settings.batch, torch.Generator(device=self.device).manual_seed(self.settings.seed + 3)
-            recalibrate_batch_norm(self.generator_ema, lambda: tuple(
+            self.ema.recalibrate(self.step_count, lambda: tuple(
                 v for v in (self.prior.sample(b, gen), self.sample_labels(b, gen)) if v is not None), batches)
 
     @torch.no_grad()
