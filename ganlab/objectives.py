@@ -101,6 +101,31 @@ def nonsaturating_g_grad(fake: Tensor) -> Tensor:
     return (torch.sigmoid(fake) - 1.0).div_(len(fake))
 
 
+def bce_d_loss_grad(out: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """L_D and ∂L_D/∂o together, for o = [logits on the real batch; logits on the fake batch] (B each).
+
+    With t_i = t on the real rows and 0 on the fake ones, and −log σ(o) = softplus(o) − o:
+    L_D = (1/B) Σ_i [softplus(o_i) − t_i o_i],   ∂L_D/∂o_i = (σ(o_i) − t_i)/B.
+    (One pass over both batches: the hand-written training step's fast path.)
+    """
+    B = len(out) // 2
+    loss = F.softplus(out).sum().sub_(out[:B].sum(), alpha=real_target).div_(B)
+    grad = torch.sigmoid(out)
+    grad[:B].sub_(real_target)
+    return loss, grad.div_(B)
+
+
+def minimax_g_loss_grad(fake: Tensor) -> tuple[Tensor, Tensor]:
+    """L_G = E[log(1 − σ(f))] = −E[softplus(f)] and ∂L_G/∂f = −σ(f)/B, together."""
+    return F.softplus(fake).mean().neg_(), torch.sigmoid(fake).div_(-len(fake))
+
+
+def nonsaturating_g_loss_grad(fake: Tensor) -> tuple[Tensor, Tensor]:
+    """L_G = −E[log σ(f)] = E[softplus(−f)] and ∂L_G/∂f = (σ(f) − 1)/B = −σ(−f)/B, together."""
+    neg = fake.neg()
+    return F.softplus(neg).mean(), torch.sigmoid(neg).div_(-len(fake))
+
+
 def wgan_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
     """∂/∂r = −1/B, ∂/∂f = 1/B."""
     return torch.full_like(real, -1.0 / len(real)), torch.full_like(fake, 1.0 / len(fake))
@@ -143,6 +168,8 @@ class Objective:
     summary: str
     d_grad: Callable[..., tuple[Tensor, Tensor]]  # closed-form ∂L_D/∂(real outputs, fake outputs)
     g_grad: Callable[[Tensor], Tensor]  # closed-form ∂L_G/∂(fake outputs)
+    d_loss_grad: Callable[..., tuple[Tensor, Tensor]] | None = None  # both at once (see d_loss_and_grad)
+    g_loss_grad: Callable[[Tensor], tuple[Tensor, Tensor]] | None = None
 
     @property
     def outputs_probability(self) -> bool:
@@ -152,14 +179,28 @@ class Objective:
     def is_critic(self) -> bool:
         return self.kind == "critic"
 
+    def d_loss_and_grad(self, out: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+        """(L_D, ∂L_D/∂out) for out = D's outputs on [real batch; fake batch], B rows each."""
+        if self.d_loss_grad is not None:
+            return self.d_loss_grad(out, real_target)
+        B = len(out) // 2
+        real, fake = out[:B], out[B:]
+        return self.d_loss(real, fake, real_target), torch.cat(self.d_grad(real, fake, real_target))
+
+    def g_loss_and_grad(self, fake: Tensor) -> tuple[Tensor, Tensor]:
+        """(L_G, ∂L_G/∂fake) for fake = D's outputs on a generated batch."""
+        if self.g_loss_grad is not None:
+            return self.g_loss_grad(fake)
+        return self.g_loss(fake), self.g_grad(fake)
+
 
 OBJECTIVES: dict[str, Objective] = {
     "minimax": Objective("minimax", bce_d_loss, minimax_g_loss, "discriminator", "none",
                          "original minimax game, saturating generator loss log(1 − D(G(z)))",
-                         bce_d_grad, minimax_g_grad),
+                         bce_d_grad, minimax_g_grad, bce_d_loss_grad, minimax_g_loss_grad),
     "nonsaturating": Objective("nonsaturating", bce_d_loss, nonsaturating_g_loss, "discriminator", "none",
                                "minimax discriminator, non-saturating generator loss −log D(G(z))",
-                               bce_d_grad, nonsaturating_g_grad),
+                               bce_d_grad, nonsaturating_g_grad, bce_d_loss_grad, nonsaturating_g_loss_grad),
     "wgan": Objective("wgan", wgan_d_loss, wgan_g_loss, "critic", "clip",
                       "Wasserstein GAN: critic maximises E f(x) − E f(G(z)), weights clipped",
                       wgan_d_grad, wgan_g_grad),

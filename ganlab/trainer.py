@@ -20,12 +20,14 @@ restored, and ``TrainingDiverged`` is raised.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
 
+from ganlab.augment import augment
 from ganlab.backprop import ManualMLP, supports
 from ganlab.config import TrainSettings
 from ganlab.ema import AveragedGenerator
@@ -205,9 +207,11 @@ class Trainer:
         return s.instance_noise * max(0.0, 1.0 - self.step_count / s.noise_anneal_steps)
 
     def _noisy(self, x: Tensor, std: float) -> Tensor:
+        """What D sees of images x: the augmentation T(x) (``ganlab.augment``) plus instance noise."""
+        x = augment(x, self.settings.augment, self.rng)
         if std == 0.0:
             return x
-        return torch.randn(x.shape, generator=self.rng, device=x.device, dtype=x.dtype).mul_(std).add_(x)
+        return torch.add(x, torch.randn(x.shape, generator=self.rng, device=x.device, dtype=x.dtype), alpha=std)
 
     def _set_learning_rates(self) -> None:
         """Linear decay lr_t = lr · max(0, 1 − t / T) when ``lr_decay_steps`` = T > 0."""
@@ -235,11 +239,8 @@ class Trainer:
         target = 1.0 - s.label_smoothing
         if self._manual is not None:  # same gradients as below, written out by hand
             out, cache = self._manual[1].forward(x)
-            out = out.flatten()
-            loss = self.objective.d_loss(out[:B], out[B:], target)
-            grad_real, grad_fake = self.objective.d_grad(out[:B], out[B:], target)
-            self._manual[1].backward(cache, torch.cat([grad_real, grad_fake])[:, None])
-            total = loss
+            loss, grad = self.objective.d_loss_and_grad(out, target)
+            self._manual[1].backward(cache, grad)
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics
@@ -253,11 +254,9 @@ class Trainer:
                 penalty = gradient_penalty(critic, real, fake, s.gp_weight, self.rng)
             elif self.lipschitz == "r1":
                 penalty = r1_penalty(critic, real, s.r1_weight)
-            total = loss if penalty is None else loss + penalty
             self._d_flat.grad.zero_()
-            total.backward()
-        norm = self._d_flat.grad.norm()
-        self._check_finite(total, norm, "discriminator")
+            (loss if penalty is None else loss + penalty).backward()
+        norm = self._d_flat.grad.norm()  # NaN/inf are caught in the step's record (one check per step)
         self.opt_d.step()
         if self.lipschitz == "clip":
             clip_weights(self._d_flat, s.clip)
@@ -265,15 +264,19 @@ class Trainer:
 
     def _record(self, d_vals: list, g_vals: list[Tensor]) -> StepRecord:
         """The step's record from D's last step [loss, norm, outputs on real + fake, penalty] and G's
-        [loss, norm]: every number in one tensor, copied out with one ``tolist``."""
+        [loss, norm]: every number in one tensor, copied out with one ``tolist``. A loss or gradient
+        norm that is NaN/inf rolls training back (``TrainingDiverged``)."""
         d_loss, d_norm, out, penalty = d_vals
-        out = out.float().view(2, -1)  # row 0: real, row 1: fake
-        shown = torch.sigmoid(out) if self.objective.outputs_probability else out
+        out = out.view(2, -1)  # row 0: real, row 1: fake
+        if self.objective.outputs_probability:  # mean D(x) as a probability, and the raw mean logit
+            out = torch.cat([torch.sigmoid(out), out])
         parts = [d_loss, d_norm, *g_vals] + ([] if penalty is None else [penalty])
-        values = torch.cat([torch.stack([v.float().reshape(()) for v in parts]), shown.mean(1), out.mean(1)]).tolist()
-        d_loss, d_norm, g_loss, g_norm, *rest = values
-        pen = rest[0] if penalty is not None else None
-        d_real, d_fake, f_real, f_fake = rest[-4:]
+        values = torch.cat([torch.stack(parts), out.mean(1)]).tolist()
+        d_loss, d_norm, g_loss, g_norm = values[:4]
+        self._check_finite(d_loss + d_norm, g_loss + g_norm)
+        pen = values[4] if penalty is not None else None
+        d_real, d_fake = values[-4:-2] if self.objective.outputs_probability else values[-2:]
+        f_real, f_fake = values[-2:]
         return StepRecord(self.step_count, d_loss, g_loss, d_norm, g_norm, d_real, d_fake,
                           f_real - f_fake if self.objective.is_critic else None,
                           pen if self.lipschitz in ("gp", "r1") else None)
@@ -287,9 +290,8 @@ class Trainer:
             g_net, d_net = self._manual
             fake, g_cache = forward if forward is not None else g_net.forward(z)
             out, d_cache = d_net.forward(self._noisy(fake, noise))
-            out = out.flatten()
-            loss = self.objective.g_loss(out)
-            grad_x = d_net.backward(d_cache, self.objective.g_grad(out)[:, None], param_grads=False, input_grad=True)
+            loss, grad = self.objective.g_loss_and_grad(out)
+            grad_x = d_net.backward(d_cache, grad, param_grads=False, input_grad=True)
             g_net.backward(g_cache, grad_x)
         else:
             for p in self._d_params:  # D is held fixed: no weight gradients are computed for it
@@ -304,15 +306,16 @@ class Trainer:
                 for p in self._d_params:
                     p.requires_grad_(True)
         norm = self._g_flat.grad.norm()
-        self._check_finite(loss, norm, "generator")
         self.opt_g.step()
         if self.ema is not None:
             self.ema.update(self._g_flat, self.generator, self.settings.ema)
         return [loss.detach(), norm]
 
-    def _check_finite(self, loss: Tensor, norm: Tensor, who: str) -> None:
-        if not torch.isfinite(loss + norm):  # one check: the sum is finite iff both are
-            step = self.step_count
+    def _check_finite(self, d_sum: float, g_sum: float) -> None:
+        """Roll back to the last snapshot if D's or G's loss + gradient norm is NaN/inf (a sum is finite
+        iff both terms are; a NaN anywhere in an update reaches these numbers by the step's end)."""
+        if not (math.isfinite(d_sum) and math.isfinite(g_sum)):
+            step, who = self.step_count, "discriminator" if not math.isfinite(d_sum) else "generator"
             self.load_state_dict(self._good)
             raise TrainingDiverged(f"training diverged at step {step}: the {who} loss or gradient became "
                                    f"NaN/inf; rolled back to step {self.step_count} (try a smaller learning rate)")

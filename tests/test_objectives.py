@@ -83,3 +83,22 @@ def test_closed_form_gradients_match_autograd(name, target):
     assert torch.allclose(mine_r, auto_r, atol=1e-7) and torch.allclose(mine_f, auto_f, atol=1e-7)
     (auto_g,) = torch.autograd.grad(obj.g_loss(fake), fake)
     assert torch.allclose(obj.g_grad(fake.detach()), auto_g, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", O.OBJECTIVE_NAMES)
+@pytest.mark.parametrize("target", [1.0, 0.9])
+def test_loss_and_gradient_in_one_pass_match_the_separate_formulas(name, target):
+    """The training step's fast path (one call over [real; fake] outputs) against the lecture formulas."""
+    obj = O.get_objective(name)
+    g = torch.Generator().manual_seed(1)
+    out = torch.randn(16, 1, generator=g) * 4  # 8 real rows, then 8 fake rows, as D returns them
+    t = target if name in ("minimax", "nonsaturating", "lsgan") else 1.0
+    loss, grad = obj.d_loss_and_grad(out, t)
+    real, fake = out[:8].flatten(), out[8:].flatten()
+    assert abs(loss.item() - obj.d_loss(real, fake, t).item()) < 1e-5
+    assert grad.shape == out.shape
+    expected = torch.cat(obj.d_grad(real, fake, t))
+    assert (grad.flatten() - expected).abs().max().item() < 1e-7
+    g_loss, g_grad = obj.g_loss_and_grad(fake[:, None])
+    assert abs(g_loss.item() - obj.g_loss(fake).item()) < 1e-6
+    assert (g_grad.flatten() - obj.g_grad(fake)).abs().max().item() < 1e-7

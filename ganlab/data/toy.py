@@ -65,9 +65,9 @@ class GaussianMixture(ToyDistribution):
         self.centers = torch.tensor(centers, dtype=torch.float32)
 
     def _sample(self, n, gen, device):
-        centers = self.centers.to(device)
+        centers = self.centers if self.centers.device == device else self.centers.to(device)
         k = torch.randint(len(centers), (n,), generator=gen, device=device)
-        return centers[k] + self.std * _randn(n, 2, gen, device)
+        return _randn(n, 2, gen, device).mul_(self.std).add_(centers.index_select(0, k))
 
     def log_density(self, x: torch.Tensor) -> torch.Tensor:
         """log p(x) = logsumexp_k(−|x − μ_k|²/2σ²) − log K − log(2πσ²)."""
