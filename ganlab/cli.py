@@ -152,7 +152,7 @@ def cmd_images(args) -> int:
         raise GanlabError(f"eval-samples must be between 10 and 10000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
     fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
-              "seed", "ema", "conditional")
+              "seed", "ema", "conditional", "augment")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     if args.beta1 is not None or args.beta2 is not None:
         b1, b2 = ImageConfig().betas_g
@@ -317,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--beta1", type=float, help="Adam β1 of both networks (default 0.5)")
     im.add_argument("--beta2", type=float, help="Adam β2 of both networks (default 0.999)")
     im.add_argument("--ema", type=float, help="β of an EMA of G's weights used for sampling (0 = off)")
+    im.add_argument("--augment", help="DiffAugment policy for D's inputs: none (default), translation, cutout, "
+                    "translation,cutout")
     im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
     im.add_argument("--steps", type=int)
     im.add_argument("--seconds", type=float, help="time budget (default 60 s when no --steps)")

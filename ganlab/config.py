@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ganlab.augment import AUGMENT_POLICIES
 from ganlab.errors import GanlabError
 from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.models.mlp import ACTIVATIONS
@@ -73,6 +74,7 @@ class TrainSettings:
     instance_noise: float = 0.0  # std of Gaussian noise added to D's inputs
     noise_anneal_steps: int = 0  # instance noise decays linearly to 0 over this many steps (0 = constant)
     ema: float = 0.0  # β of an exponential moving average of G's weights, used for sampling (0 = off)
+    augment: str = "none"  # DiffAugment policy for D's inputs (images only), see ganlab.augment
     precision: str = "auto"  # auto: bf16 hidden layers where the hardware has fast bf16
     seed: int = 0
 
@@ -106,6 +108,7 @@ class TrainSettings:
         _number("instance noise", self.instance_noise, 0.0, 10.0)
         _integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
         _number("EMA β", self.ema, 0.0, 0.9999)
+        _choice("augmentation", self.augment, AUGMENT_POLICIES)
         _choice("precision", self.precision, PRECISIONS)
         _integer("seed", self.seed, 0, 2**63 - 1)
 
@@ -166,3 +169,5 @@ class ToyConfig(TrainSettings):
         _choice("activation", self.activation, tuple(ACTIVATIONS))
         _integer("latent dimension", self.latent_dim, 1, 4096)
         _choice("prior", self.prior, PRIOR_NAMES)
+        if self.augment != "none":
+            raise GanlabError("augmentation applies to image GANs, not to 2D toy data")
