@@ -53,6 +53,7 @@ class ManualMLP:
             raise ValueError("ManualMLP needs .grad tensors in place (flatten_parameters first)")
         self.tensors = [(m.weight.detach(), m.weight.detach().t(), m.bias.detach(), m.weight.grad, m.bias.grad)
                         for m in self.layers]
+        self.bias_columns = [m.bias.detach()[:, None] for m in self.layers]  # b as a column, for Wxᵀ + b
         self.thin_in = [m.in_features <= THIN for m in self.layers]
         self.thin_out = [m.out_features <= THIN for m in self.layers]
         act = next(m for m in mlp.modules() if isinstance(m, SUPPORTED))
@@ -86,7 +87,7 @@ class ManualMLP:
                 h = self._act(torch.addmm(bias, h, weight_t))
                 cache.append(h)
             elif self.thin_out[i]:  # (h Wᵀ + b)ᵀ = W hᵀ + b, read back transposed
-                h = torch.addmm(bias[:, None], weight, h.t()).t()
+                h = torch.addmm(self.bias_columns[i], weight, h.t()).t()
             else:
                 h = torch.addmm(bias, h, weight_t)
         return h, cache

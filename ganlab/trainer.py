@@ -256,11 +256,12 @@ class Trainer:
                 penalty = r1_penalty(critic, real, s.r1_weight)
             self._d_flat.grad.zero_()
             (loss if penalty is None else loss + penalty).backward()
+            loss, out, penalty = loss.detach(), out.detach(), None if penalty is None else penalty.detach()
         norm = self._d_flat.grad.norm()  # NaN/inf are caught in the step's record (one check per step)
         self.opt_d.step()
         if self.lipschitz == "clip":
             clip_weights(self._d_flat, s.clip)
-        return [loss.detach(), norm, out.detach(), None if penalty is None else penalty.detach()]
+        return [loss, norm, out, penalty]
 
     def _record(self, d_vals: list, g_vals: list[Tensor]) -> StepRecord:
         """The step's record from D's last step [loss, norm, outputs on real + fake, penalty] and G's
@@ -302,6 +303,7 @@ class Trainer:
                 loss = self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
+                loss = loss.detach()
             finally:
                 for p in self._d_params:
                     p.requires_grad_(True)
@@ -309,7 +311,7 @@ class Trainer:
         self.opt_g.step()
         if self.ema is not None:
             self.ema.update(self._g_flat, self.generator, self.settings.ema)
-        return [loss.detach(), norm]
+        return [loss, norm]
 
     def _check_finite(self, d_sum: float, g_sum: float) -> None:
         """Roll back to the last snapshot if D's or G's loss + gradient norm is NaN/inf (a sum is finite
@@ -337,12 +339,16 @@ class Trainer:
         fakes = None
         if self._manual is not None:
             fakes, cache = self._manual[0].forward(z)
-            self._pending_g = (z[k * B:], (fakes[k * B:], [c[k * B:] for c in cache]))
+            cache = [c[k * B:] for c in cache]  # cache[0]: the generator step's latents
+            self._pending_g = (cache[0], (fakes[k * B:], cache))
         else:
             self._pending_g = (z[k * B:], None)
         for i in range(k):
             rows = slice(i * B, (i + 1) * B)
-            d_vals = self._discriminator_step(noise, z[rows], None if fakes is None else fakes[rows])
+            if fakes is None:
+                d_vals = self._discriminator_step(noise, z[rows])
+            else:
+                d_vals = self._discriminator_step(noise, None, fakes[rows])
         return d_vals
 
     def train_generator(self, d_vals: list[Tensor]) -> StepRecord:
