@@ -80,6 +80,31 @@ def test_hand_written_backprop_matches_autograd(objective, activation):
     assert diff < 1e-5
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh", "leaky_relu"])
+def test_hand_written_backprop_matches_autograd_with_layers_of_few_units(activation):
+    """Hidden layers of 3 units: every product then has a thin side and is computed transposed."""
+    cfg = ToyConfig(hidden=3, depth=3, batch=32, activation=activation, precision="fp32", instance_noise=0.1)
+    manual, autograd = _twin_trainers(cfg)
+    assert manual._manual is not None and all(manual._manual[0].thin_in)
+    for _ in range(10):
+        ra, rb = manual.step(), autograd.step()
+    assert abs(ra.d_loss - rb.d_loss) < 1e-5 and abs(ra.g_grad_norm - rb.g_grad_norm) < 1e-5 * max(1.0, rb.g_grad_norm)
+    diff = max((x - y).abs().max().item() for x, y in zip(manual.generator.parameters(), autograd.generator.parameters()))
+    assert diff < 1e-6
+
+
+def test_nan_in_any_of_k_discriminator_steps_rolls_back():
+    exp = ToyExperiment(ToyConfig(n_critic=3, **SMALL), "cpu")
+    exp.train(2)
+    exp.trainer.snapshot()
+    with torch.no_grad():
+        exp.trainer._d_flat.grad.fill_(0)
+        exp.trainer.discriminator.out.bias.fill_(float("inf"))
+    with pytest.raises(TrainingDiverged, match="discriminator.*rolled back to step 2"):
+        exp.train(1)
+    assert all(torch.isfinite(p).all() for p in exp.trainer.discriminator.parameters())
+
+
 def test_discriminator_records_probabilities_and_critic_records_raw_scores():
     rec = ToyExperiment(ToyConfig(objective="nonsaturating", **SMALL), "cpu").train(3)
     assert 0 < rec.d_real < 1 and 0 < rec.d_fake < 1 and rec.w1_estimate is None
