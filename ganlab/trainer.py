@@ -14,8 +14,8 @@ concatenated pass (separate passes when D has batch norm, as in the DCGAN tutori
 the D step are made without building a graph, D's weight gradients
 are not computed during the generator step (only ∂L_G/∂x flows back), optimisers are fused.
 
-If a loss or gradient turns NaN/inf, the step is not applied, the last good snapshot is
-restored, and ``TrainingDiverged`` is raised.
+If a loss or gradient turns NaN/inf (checked once per iteration, from its record), the last good
+snapshot is restored and ``TrainingDiverged`` is raised.
 """
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ class Trainer:
         return s.instance_noise * max(0.0, 1.0 - self.step_count / s.noise_anneal_steps)
 
     def _noisy(self, x: Tensor, std: float) -> Tensor:
-        """What D sees of images x: the augmentation T(x) (``ganlab.augment``) plus instance noise."""
+        """What D sees of a batch x: its augmentation T(x) (images, ``ganlab.augment``) plus instance noise."""
         x = augment(x, self.settings.augment, self.rng)
         if std == 0.0:
             return x
