@@ -344,11 +344,8 @@ class Trainer:
         else:
             self._pending_g = (z[k * B:], None)
         for i in range(k):
-            rows = slice(i * B, (i + 1) * B)
-            if fakes is None:
-                d_vals = self._discriminator_step(noise, z[rows])
-            else:
-                d_vals = self._discriminator_step(noise, None, fakes[rows])
+            rows = slice(i * B, (i + 1) * B)  # the hand-written path has G(z) already; autograd makes it
+            d_vals = self._discriminator_step(noise, *((z[rows], None) if fakes is None else (None, fakes[rows])))
         return d_vals
 
     def train_generator(self, d_vals: list[Tensor]) -> StepRecord:
