@@ -44,9 +44,9 @@ def cutout(x: Tensor, size: int, rng: torch.Generator, fill: float = -1.0) -> Te
     """x (N, C, H, W) with a size × size square set to ``fill`` per image, its top-left corner
     uniform over the positions that keep at least half of each side inside the image."""
     n, _, h, w = x.shape
-    corner = torch.randint(0, 1 << 30, (2, n, 1), generator=rng, device=rng.device).to(x.device)
-    top = corner[0] % (h - size // 2 + 1) - size // 2
-    left = corner[1] % (w - size // 2 + 1) - size // 2
+    half = size // 2
+    top = torch.randint(-half, h - half + 1, (n, 1), generator=rng, device=rng.device).to(x.device)
+    left = torch.randint(-half, w - half + 1, (n, 1), generator=rng, device=rng.device).to(x.device)
     i = torch.arange(h, device=x.device)
     j = torch.arange(w, device=x.device)
     inside_rows = (i >= top) & (i < top + size)  # (N, H)

@@ -206,7 +206,7 @@ class Trainer:
             return s.instance_noise
         return s.instance_noise * max(0.0, 1.0 - self.step_count / s.noise_anneal_steps)
 
-    def _noisy(self, x: Tensor, std: float) -> Tensor:
+    def _d_input(self, x: Tensor, std: float) -> Tensor:
         """What D sees of a batch x: its augmentation T(x) (images, ``ganlab.augment``) plus instance noise."""
         x = augment(x, self.settings.augment, self.rng)
         if std == 0.0:
@@ -234,7 +234,7 @@ class Trainer:
         if fake is None:
             with torch.no_grad(), self._precision():
                 fake = self._g(self.sample_latent(B) if z is None else z, y_fake).float()
-        x = self._noisy(torch.cat([real, fake]), noise)
+        x = self._d_input(torch.cat([real, fake]), noise)
         penalty = None
         target = 1.0 - s.label_smoothing
         if self._manual is not None:  # same gradients as below, written out by hand
@@ -290,7 +290,7 @@ class Trainer:
         if self._manual is not None:
             g_net, d_net = self._manual
             fake, g_cache = forward if forward is not None else g_net.forward(z)
-            out, d_cache = d_net.forward(self._noisy(fake, noise))
+            out, d_cache = d_net.forward(self._d_input(fake, noise))
             loss, grad = self.objective.g_loss_and_grad(out)
             grad_x = d_net.backward(d_cache, grad, param_grads=False, input_grad=True)
             g_net.backward(g_cache, grad_x)
@@ -299,7 +299,7 @@ class Trainer:
                 p.requires_grad_(False)
             try:
                 with self._precision():
-                    out = self._d(self._noisy(self._g(z, y), noise), y).flatten()
+                    out = self._d(self._d_input(self._g(z, y), noise), y).flatten()
                 loss = self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
@@ -344,8 +344,9 @@ class Trainer:
         else:
             self._pending_g = (z[k * B:], None)
         for i in range(k):
-            rows = slice(i * B, (i + 1) * B)  # the hand-written path has G(z) already; autograd makes it
-            d_vals = self._discriminator_step(noise, *((z[rows], None) if fakes is None else (None, fakes[rows])))
+            rows = slice(i * B, (i + 1) * B)  # the hand-written path made G(z) above; autograd makes it there
+            z_i, fake_i = (z[rows], None) if fakes is None else (None, fakes[rows])
+            d_vals = self._discriminator_step(noise, z_i, fake_i)
         return d_vals
 
     def train_generator(self, d_vals: list[Tensor]) -> StepRecord:
