@@ -1,11 +1,10 @@
 """ganlab's Gradio app: builds it from ``ganlab.ui`` and launches it (CPU by default, CUDA when present).
 
-Environment: GANLAB_PORT (default 7860); GRADIO_SERVER_NAME as Gradio reads it (Spaces set it).
+Environment: GRADIO_SERVER_PORT (default 7860) and GRADIO_SERVER_NAME (default 127.0.0.1), as Gradio
+documents them; GANLAB_PORT is an alias for the port.
 """
-import os
-
 from ganlab.ui import build_app, launch_options
 
 if __name__ == "__main__":
     app = build_app()
-    app.queue(default_concurrency_limit=None).launch(**launch_options(port=int(os.environ.get("GANLAB_PORT", "7860"))))
+    app.queue(default_concurrency_limit=None).launch(**launch_options())

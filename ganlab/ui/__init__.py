@@ -1,6 +1,8 @@
 """The Gradio app: one module per tab, each thin (widgets + event wiring calling the core)."""
 from __future__ import annotations
 
+import os
+
 
 def build_app():
     """The multi-tab ganlab app (``gradio.Blocks``)."""
@@ -31,10 +33,16 @@ def build_app():
     return app
 
 
-def launch_options(port: int = 7860) -> dict:
-    """Keyword arguments for ``launch``: loopback unless GRADIO_SERVER_NAME says otherwise; the
-    presenter-mode CSS and script; system fonts."""
-    from ganlab.ui import presenter
+def launch_options(environ: dict | None = None) -> dict:
+    """Keyword arguments for ``launch``: the presenter-mode and live-view CSS, the presenter script,
+    system fonts. Address and port follow Gradio's own conventions (``GRADIO_SERVER_NAME``, default
+    loopback; ``GRADIO_SERVER_PORT``, default 7860), which Gradio reads itself; ``GANLAB_PORT`` is an
+    alias for the port, used only when ``GRADIO_SERVER_PORT`` is not set."""
+    from ganlab.ui import live_view, presenter
 
-    return {"server_port": port, "show_error": True, "css": presenter.CSS, "js": presenter.ON_LOAD,
-            "theme": presenter.theme()}
+    env = os.environ if environ is None else environ
+    options = {"show_error": True, "css": presenter.CSS + live_view.CSS, "js": presenter.ON_LOAD,
+               "theme": presenter.theme()}
+    if not env.get("GRADIO_SERVER_PORT") and str(env.get("GANLAB_PORT", "")).isdigit():
+        options["server_port"] = int(env["GANLAB_PORT"])
+    return options

@@ -1,55 +1,86 @@
-"""The play loop shared by every live tab: background training, 5 frames a second.
+"""The play loop shared by every live tab: training in the background, frames pulled by the page.
 
-While playing, a background thread advances the session's runs in short slices under the
-session lock (several runs advance in lockstep: the same number of steps each), and the play
-loop takes a snapshot 5 times a second (metrics every second frame, charts every fifth), builds
-the figures outside the lock and yields them. The lock also keeps a parameter change or a save
-from landing in the middle of a step.
+While playing, a background thread advances the session's runs in short slices under the session
+lock (several runs advance in lockstep: the same number of steps each) and measures them on a time
+cadence. Nothing is pushed to the browser: the page asks for a frame (``payload``) only after it
+has drawn the previous one, so a slow browser gets fewer frames, never a backlog, and always the
+newest state. A page that stops asking (closed, or hidden in the background for minutes) pauses its
+run within ``WATCHDOG_SECONDS``, which gives its training slot back to the classroom.
 """
 from __future__ import annotations
 
 import math
+import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 
 from ganlab.errors import GanlabError
 from ganlab.live import Frame, LiveToyRun
 from ganlab.ui import capacity
 
-FRAME_PERIOD = 0.2  # seconds between frames: 5 frames/s
+FRAME_PERIOD = 0.2  # the shortest time between two frames a page asks for (5 frames/s at most)
 TRAIN_SLICE = 0.02  # seconds the background trainer holds the lock at a time
+WATCHDOG_SECONDS = 3.0  # a playing run pauses when no frame was asked for this long
+CHART_PERIOD = 1.0  # charts travel with at most one frame a second while playing
 
 
 class LiveSession:
-    """Base of one browser session's live state; subclasses say what to draw."""
+    """Base of one browser session's live state; subclasses say what to draw (``panels``, ``status``)."""
 
     layers: tuple[str, ...] = ("surface", "real", "fake", "arrows", "manifold")
     frame_period: float = FRAME_PERIOD
-    measure_every: int = 2  # frames between metric measurements
+    measure_period: float = 1.0  # seconds of play between metric measurements (× sessions playing)
+    measure_note: str = ""  # how often and on how many samples, said on the page
 
-    def __init__(self, runs: list[LiveToyRun]):
+    def __init__(self, runs: list):
         self.runs = runs
         self.lock = threading.Lock()
         self.playing = False
         self.steps_per_frame: int | None = None  # None: full speed; small numbers: slow motion
-        self.message = ""
+        self._message = ""
         self.rate = 0.0  # training steps per second (per run) while playing
-        self.fps = 0.0
-        self.revision = 0  # bumps on reset so plotly forgets zoom and legend state
+        self.fps = 0.0  # frames the page asked for, per second, while playing
+        self.revision = 0  # bumps on every command that changes what the page shows
+        self.token = secrets.token_urlsafe(16)  # the page's handle on this session (see ui.live_view)
+        self._thread: threading.Thread | None = None
+        self._asked_at = time.monotonic()
+        self._served: deque[float] = deque(maxlen=64)
+        self._charts_at = -math.inf
+
+    @property
+    def message(self) -> str:
+        """The line under the status; setting it (any command's answer) redraws the page."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message = text
+        self.revision += 1
 
     # ------------------------------------------------------------------ to be provided
-    def figures(self, frames: list[Frame] | None = None, charts: bool = True) -> tuple:
+    def panels(self, frames: list, charts: bool) -> list[dict]:
+        """The frame's panels (``ganlab.viz.live``); chart panels only when ``charts``."""
         raise NotImplementedError
 
-    # ------------------------------------------------------------------ shared
-    def snapshot(self, measure: bool = False) -> list[Frame]:
+    def status(self) -> str:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ what the runs look like
+    def measure(self) -> None:
+        for run in self.runs:
+            run.measure()
+
+    def frames(self) -> list:
+        return [run.frame("arrows" in self.layers, "manifold" in self.layers) for run in self.runs]
+
+    def snapshot(self, measure: bool = False) -> list:
         """Frames of every run (and fresh metrics when ``measure``), taken under the lock."""
         with self.lock:
             if measure:
-                for run in self.runs:
-                    run.measure()
-            return [run.frame("arrows" in self.layers, "manifold" in self.layers) for run in self.runs]
+                self.measure()
+            return self.frames()
 
     def advance(self) -> None:
         """One training slice: the first run for TRAIN_SLICE seconds, the others the same number of steps."""
@@ -57,64 +88,148 @@ class LiveSession:
         for run in self.runs[1:]:
             run.advance(math.inf, n)
 
+    def changed(self, message: str | None = None) -> None:
+        """Say that what the page shows changed outside training (a command, a setting)."""
+        if message is not None:
+            self.message = message
+        self.revision += 1
+
+    # ------------------------------------------------------------------ playing
+    def start(self, max_seconds: float | None = None) -> bool:
+        """Start training in the background; False (and a message) when the server already trains its
+        maximum number of sessions. Stops by itself after ``max_seconds`` (default: the server's limit)."""
+        if self.playing:
+            return True
+        if not self.runs:
+            return False
+        if not capacity.SLOTS.try_acquire():
+            self.changed(capacity.SLOTS.busy_message())
+            return False
+        if self._thread is not None:
+            self._thread.join()
+        self.touch()
+        self.playing, self._message, self.rate, self.fps = True, "", 0.0, 0.0
+        self._served.clear()
+        limit = capacity.MAX_PLAY_SECONDS if max_seconds is None else max_seconds
+        self._thread = threading.Thread(target=self._train, args=(limit,), name="ganlab-train", daemon=True)
+        self._thread.start()
+        return True
+
+    def pause(self, message: str = "paused") -> None:
+        if self.playing:
+            self.playing = False
+            self.changed(message)
+
+    def touch(self) -> None:
+        """The page asked for a frame: it is still there."""
+        self._asked_at = time.monotonic()
+
+    def _train(self, max_seconds: float) -> None:
+        started = time.monotonic()
+        measured = started
+        steps0 = self.runs[0].step
+        try:
+            while self.playing and self.runs:
+                now = time.monotonic()
+                if now - self._asked_at > WATCHDOG_SECONDS:
+                    self.pause(f"paused: this page stopped asking for frames for {WATCHDOG_SECONDS:.0f} s "
+                               "(closed, or hidden in the background); press Play to go on")
+                    break
+                if now - started > max_seconds:
+                    limit = " (this server's limit for one run)" if max_seconds == capacity.MAX_PLAY_SECONDS else ""
+                    self.pause(f"paused itself after {max_seconds:.0f} s of play{limit}; press Play to go on")
+                    break
+                with capacity.CORES, self.lock:
+                    if not self.runs:
+                        break
+                    try:
+                        self.advance()
+                        # metrics (exact W1, modes) cost more than training steps: with n sessions playing,
+                        # each measures n times less often, so a full classroom spends its cores on training
+                        if now - measured >= self.measure_period * max(1, capacity.SLOTS.in_use):
+                            self.measure()
+                            measured = now
+                    except GanlabError as exc:
+                        self.pause(f"⚠ {exc}")
+                    self.rate = (self.runs[0].step - steps0) / max(time.monotonic() - started, 1e-6)
+                if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
+                    time.sleep(max(0.0, self.frame_period - (time.monotonic() - now)))
+                else:
+                    time.sleep(0.0005)  # let a waiting frame take the lock
+        finally:
+            self.playing = False
+            try:
+                with self.lock:
+                    if self.runs:
+                        self.measure()  # the paused state shows fresh metrics
+            except GanlabError:
+                pass
+            self.revision += 1
+            capacity.SLOTS.release()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until the background training has stopped."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    # ------------------------------------------------------------------ frames for the page
+    def key(self) -> str:
+        """Changes whenever the page would draw something new."""
+        step = self.runs[0].step if self.runs else -1
+        return f"{self.revision}:{step}:{int(self.playing)}"
+
+    def payload(self, seen: str = "", visible: bool = True) -> dict:
+        """The frame the page asked for: ``{"key", "playing", "status", "panels"}``, or only
+        ``{"key", "playing"}`` when nothing changed since the frame ``seen`` or the view is hidden.
+        Charts travel at most once per ``CHART_PERIOD`` while playing."""
+        self.touch()
+        if not self.runs:
+            return {"key": "closed", "playing": False, "panels": [],
+                    "status": "this session has ended: reload the page to start again"}
+        key = self.key()
+        if not visible or key == seen:
+            return {"key": seen, "playing": self.playing}
+        now = time.monotonic()
+        charts = not self.playing or not seen or now - self._charts_at >= CHART_PERIOD
+        panels = self.panels(self.snapshot(), charts)
+        if charts:
+            self._charts_at = now
+        if self.playing:
+            self._served.append(now)
+            if len(self._served) > 1:
+                self.fps = (len(self._served) - 1) / max(self._served[-1] - self._served[0], 1e-6)
+        return {"key": key, "playing": self.playing, "status": self.status(), "panels": panels}
+
+    def stream(self, max_seconds: float | None = None, period: float = FRAME_PERIOD) -> Iterator[None]:
+        """Play for a client without a page (the API): yields every ``period`` seconds while training,
+        once more when it stopped. Each yield counts as a frame asked for."""
+        if not self.start(max_seconds):
+            yield
+            return
+        try:
+            while self.playing:
+                time.sleep(period)
+                self.touch()
+                yield
+            self.wait()
+            yield
+        finally:
+            self.playing = False
+            self.wait()
+
     def close(self) -> None:
         """Stop and drop the networks (called when the page closes); memory goes back to the system."""
         self.playing = False
+        self.wait(5.0)
         with self.lock:
             self.runs = []
         capacity.release_memory()
 
-    def _train_loop(self) -> None:
-        while self.playing:
-            slice_start = time.perf_counter()
-            with capacity.CORES, self.lock:
-                try:
-                    self.advance()
-                except GanlabError as exc:
-                    self.playing, self.message = False, f"⚠ {exc}"
-            if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
-                time.sleep(max(0.0, self.frame_period - (time.perf_counter() - slice_start)))
-            else:
-                time.sleep(0.0005)  # let a waiting frame take the lock
 
-    def play(self, max_seconds: float | None = None) -> Iterator[tuple]:
-        """Train in the background and yield figures every ``frame_period`` seconds until paused,
-        ``max_seconds`` pass (default: the server's idle limit) or the page closes.
+def toy_frames_note(run: LiveToyRun, period: float) -> str:
+    """How often and on how many samples a toy run's metrics are measured, for the page."""
+    return (f"metrics every {period:g} s of play on {run.measure_points} generated samples "
+            f"(exact W1 on {run.w1_points})")
 
-        When the server already trains its maximum number of sessions, yields one frame that says
-        so and returns without training."""
-        if not capacity.SLOTS.try_acquire():
-            self.playing, self.message = False, capacity.SLOTS.busy_message()
-            yield self.figures(self.snapshot(), charts=True)
-            return
-        try:
-            yield from self._play(capacity.MAX_PLAY_SECONDS if max_seconds is None else max_seconds)
-        finally:
-            capacity.SLOTS.release()
 
-    def _play(self, max_seconds: float) -> Iterator[tuple]:
-        self.playing, self.message = True, ""
-        started = time.perf_counter()
-        steps0, frames = self.runs[0].step, 0
-        trainer = threading.Thread(target=self._train_loop, name="ganlab-train", daemon=True)
-        trainer.start()
-        try:
-            while self.playing and self.runs and time.perf_counter() - started < max_seconds:
-                time.sleep(max(0.0, started + (frames + 1) * self.frame_period - time.perf_counter()))
-                # metrics (exact W1, modes) cost more than training steps: with n sessions playing, each
-                # measures n times less often, so a full classroom still spends most cores on training
-                every = self.measure_every * max(1, capacity.SLOTS.in_use)
-                snapshot = self.snapshot(measure=frames % every == 0 or not self.playing)
-                frames += 1
-                elapsed = time.perf_counter() - started
-                self.rate = (self.runs[0].step - steps0) / elapsed if self.runs else 0.0
-                self.fps = frames / elapsed
-                yield self.figures(snapshot, charts=frames % 5 == 1 or not self.playing)
-            if self.playing and self.runs:  # the time limit, not the user, stopped it
-                self.playing = False
-                limit = " (this server's limit for one run)" if max_seconds == capacity.MAX_PLAY_SECONDS else ""
-                self.message = f"paused itself after {max_seconds:.0f} s of play{limit}; press Play to go on"
-                yield self.figures(self.snapshot(measure=True), charts=True)
-        finally:
-            self.playing = False
-            trainer.join()
+__all__ = ["CHART_PERIOD", "FRAME_PERIOD", "Frame", "LiveSession", "WATCHDOG_SECONDS", "toy_frames_note"]

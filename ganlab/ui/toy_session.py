@@ -6,11 +6,18 @@ from collections import deque
 from ganlab.config import ToyConfig
 from ganlab.errors import GanlabError
 from ganlab.live import Frame, LiveToyRun
-from ganlab.ui.live_session import LiveSession
-from ganlab.viz import history_figure, layered_figure, mode_bars
+from ganlab.ui import capacity
+from ganlab.ui.live_session import LiveSession, toy_frames_note
+from ganlab.viz.live import bars_panel, layered_view, toy_charts
 
 
-FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play)
+FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play at 5 frames/s)
+VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "
+                "the critic's score f(x) (blue high, red low). **Green dots**: real data. **Purple dots**: G(z). "
+                "**Orange arrows**: −∂L_G/∂x, where the generator's loss pushes each fake sample. **Grey mesh**: the "
+                "image of a grid in latent space, how G folds the plane. Click a legend entry to hide its layer; "
+                "hover for D(x).")
+BARS_CAPTION = "Mode collapse at a glance: high-quality samples per mode. Equal bars = every mode gets its share."
 
 
 class ToySession(LiveSession):
@@ -31,14 +38,12 @@ class ToySession(LiveSession):
             self.config = config
             self.run.reset(config)
             self.film.clear()
-            self.revision += 1
             self.message = "reset: fresh networks"
 
     def load(self, path: str) -> None:
         with self.lock:
             self.run.load(path)
             self.config = self.run.config
-            self.revision += 1
             self.message = f"loaded a run at step {self.run.step}"
 
     def apply(self, config: ToyConfig) -> None:
@@ -62,23 +67,21 @@ class ToySession(LiveSession):
         return phase
 
     # ------------------------------------------------------------------ drawing
-    def figures(self, frames: list[Frame] | None = None, charts: bool = True) -> tuple:
-        """(layered view, charts, mode bars, status); charts and bars are None when not redrawn."""
+    def panels(self, frames: list[Frame], charts: bool) -> list[dict]:
+        """The layered view, and (when ``charts``) the mode histogram and the six chart panels."""
         run = self.run
-        frame = (frames or self.snapshot())[0]
+        frame = frames[0]
         if not self.film or self.film[-1].step != frame.step:
             self.film.append(frame)
         title = f"step {frame.step} · {run.config.objective} ({run.config.lipschitz_method}) on {run.config.data}"
-        rev = str(self.revision)
-        layered = layered_figure(frame, self.layers, title, rev)
-        if not charts:
-            return layered, None, None, self.status()
-        critic = run.experiment.trainer.objective.is_critic
-        dist = run.experiment.distribution
-        hist = history_figure(run.history, run.metrics, critic, len(dist.centers) if dist.has_modes else None, rev)
-        counts = run.last_mode_counts
-        bars = mode_bars(counts, sum(counts) if counts else 0, rev)
-        return layered, hist, bars, self.status()
+        panels = [layered_view(frame, self.layers, title, "view", VIEW_CAPTION)]
+        if charts:
+            dist = run.experiment.distribution
+            counts = run.last_mode_counts if dist.has_modes else None
+            panels.append(bars_panel(counts, "samples per mode (high quality only)", "bars", caption=BARS_CAPTION))
+            critic = run.experiment.trainer.objective.is_critic
+            panels += toy_charts(run.history, run.metrics, critic, len(dist.centers) if dist.has_modes else None)
+        return panels
 
     def status(self) -> str:
         run = self.run
@@ -95,5 +98,7 @@ class ToySession(LiveSession):
                 parts.append(f"exact W1 **{m['w1'][-1]:.3f}**")
             if m["w1_estimate"][-1] is not None:
                 parts.append(f"critic's estimate {m['w1_estimate'][-1]:.3f}")
+        if m["step"]:
+            parts.append(f"*{toy_frames_note(run, self.measure_period * max(1, capacity.SLOTS.in_use))}*")
         line = " · ".join(parts)
         return line + (f"\n\n{self.message}" if self.message else "")

@@ -19,9 +19,11 @@ from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.presets import PRESETS, get_preset, recommended
 from ganlab.priors import PRIOR_NAMES
 from ganlab.ui.controls import control_values
+from ganlab.ui.live_session import FRAME_PERIOD
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.toy_session import ToySession
-from ganlab.viz.layered import LAYERS
+from ganlab.ui.live_view import live_view, nudge
+from ganlab.viz.live import LAYERS
 
 DEFAULT_PRESET = "nonsaturating"
 DRAWN = "drawn"  # the UI-only preset: the data come from the canvas
@@ -49,17 +51,13 @@ FIELDS: list[tuple[str, str, Any]] = [
     ("label_smoothing", "one-sided label smoothing", float),
     ("instance_noise", "instance noise σ", float),
 ]
+CHART_CAPTION = ("**Charts**: losses and gradient norms per step; D(real) vs D(fake) (probabilities for a "
+                 "discriminator, raw scores for a critic); modes covered and high-quality fraction (VEEGAN protocol, "
+                 "3σ); the exact W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); "
+                 "grid JS (≤ log 2). Hover a chart for its values.")
 SPEEDS = {"full speed": None, "slow: 20 steps/frame": 20, "slower: 5 steps/frame": 5, "slowest: 1 step/frame": 1}
 LAYER_LABELS = {"surface": "D(x) / critic surface", "real": "real samples", "fake": "generated samples",
                 "arrows": "generator gradients", "manifold": "generator manifold"}
-VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "
-                "the critic's score f(x) (blue high, red low). **Green dots**: real data. **Purple dots**: G(z). "
-                "**Orange arrows**: −∂L_G/∂x, where the generator's loss pushes each fake sample. **Grey mesh**: the "
-                "image of a grid in latent space, how G folds the plane. Click legend entries to hide layers.")
-CHART_CAPTION = ("Losses and gradient norms per step; D(real) vs D(fake) (probabilities for a discriminator, raw "
-                 "scores for a critic); modes covered and high-quality fraction (VEEGAN protocol, 3σ); the exact "
-                 "W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); grid JS (≤ log 2).")
-BARS_CAPTION = "Mode collapse at a glance: high-quality samples per mode. Equal bars = every mode gets its share."
 
 
 def _widget(name: str, label: str, kind: Any, value: Any):
@@ -105,7 +103,8 @@ def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[di
     5 times a second: {step, steps_per_second, modes_covered, modes_total, hq_fraction, w1, message}.
 
     The same session, training thread and frame loop as the tab (and the same cap on sessions
-    training at once: beyond it, one update whose message says to wait)."""
+    training at once: beyond it, one update whose message says to wait). Each update it sends counts as
+    the page asking for a frame, so a client that stops reading stops the run."""
     try:
         seconds = float(seconds)
         if not (1.0 <= seconds <= 120.0):  # also rejects NaN
@@ -115,7 +114,7 @@ def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[di
         yield {"error": str(exc).splitlines()[0]}
         return
     try:
-        for _ in session.play(max_seconds=seconds):
+        for _ in session.stream(max_seconds=seconds):
             m, run = session.run.metrics, session.run
             has_modes = run.experiment.distribution.has_modes
             yield {"step": run.step, "steps_per_second": round(session.rate, 1),
@@ -142,7 +141,6 @@ def build(app: gr.Blocks) -> None:
             with gr.Row():
                 step = gr.Button("Step (D, then G)", elem_id="toy-step")
                 reset = gr.Button("↺ Reset", elem_id="toy-reset")
-            status = gr.Markdown("press **Play** to train", elem_id="toy-status")
             speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
             layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
             controls = []
@@ -162,20 +160,15 @@ def build(app: gr.Blocks) -> None:
                 saved = gr.File(label="download", interactive=False)
                 upload = gr.File(label="load a saved run", file_types=[".safetensors"], type="filepath")
         with gr.Column(scale=2):
-            view = gr.Plot(label="layered distributions", elem_id="toy-view")
-            gr.Markdown(VIEW_CAPTION)
-            bars = gr.Plot(label="mode histogram", elem_id="toy-bars")
-            gr.Markdown(BARS_CAPTION)
-    charts = gr.Plot(label="training curves", elem_id="toy-charts")
-    gr.Markdown(CHART_CAPTION)
+            live = live_view("toy-live", "toy-status", "press <b>Play</b> to train", FRAME_PERIOD)
+            gr.Markdown(CHART_CAPTION)
 
     order = {name: widget for name, widget in controls}
     widgets = [order[name] for name, _, _ in FIELDS]
-    drawn = [state, view, charts, bars, status]
+    drawn = [state, live]
 
     def draw(session: ToySession):
-        layered, hist, bars_fig, text = session.figures()
-        return session, layered, hist, bars_fig, text
+        return session, nudge(session)
 
     def on_load(session):
         session = _session(session)
@@ -196,22 +189,20 @@ def build(app: gr.Blocks) -> None:
     def on_play(session, *values):
         session = _session(session)
         if session.playing:
-            yield draw(session)
-            return
+            return draw(session)
         try:
             session.apply(config_from_values(session.config, list(values)))
         except GanlabError as exc:
             session.message = f"⚠ {exc}"
-            yield draw(session)
-            return
-        for layered, hist, bars_fig, text in session.play():
-            yield (session, layered, hist if hist is not None else gr.skip(),
-                   bars_fig if bars_fig is not None else gr.skip(), text)
+            return draw(session)
+        session.start()
+        return draw(session)
 
     def on_pause(session):
-        if session is not None:
-            session.playing = False
-            session.message = "paused"
+        if session is None:
+            return gr.skip()
+        session.pause()
+        return nudge(session)
 
     def on_step(session, *values):
         session = _session(session)
@@ -240,15 +231,13 @@ def build(app: gr.Blocks) -> None:
             session.apply(config_from_values(session.config, list(values)))
         except GanlabError as exc:
             session.message = f"⚠ {exc} (kept the previous value)"
-        return session, session.status()
+        return draw(session)
 
     def on_view_options(session, chosen_layers, chosen_speed):
         session = _session(session)
         session.layers = tuple(chosen_layers)
         session.steps_per_frame = SPEEDS.get(chosen_speed)
-        if session.playing:
-            return session, gr.skip()
-        return session, session.figures(charts=False)[0]
+        return draw(session)
 
     def on_gif(session):
         session = _session(session)
@@ -257,11 +246,11 @@ def build(app: gr.Blocks) -> None:
         frames = list(session.film)
         if len(frames) < 2:
             session.message = "⚠ nothing to animate yet: press Play first"
-            return None, session.status()
+            return None, nudge(session)
         path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), f"ganlab-{session.config.data}-step{frames[-1].step}.gif")
         frames_to_gif(frames, path)
         session.message = f"GIF of {len(frames)} frames, steps {frames[0].step}–{frames[-1].step}"
-        return path, session.status()
+        return path, nudge(session)
 
     def on_use_drawing(session, drawing, *values):
         session = _session(session)
@@ -305,16 +294,16 @@ def build(app: gr.Blocks) -> None:
     use_drawing.click(on_use_drawing, [state, sketch, *widgets], [*drawn, *widgets], api_visibility="private")
     play.click(on_play, [state, *widgets], drawn, concurrency_limit=None, api_visibility="private",
                show_progress="hidden")
-    pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
+    pause.click(on_pause, [state], live, concurrency_limit=None, queue=False, api_visibility="private")
     step.click(on_step, [state, *widgets], drawn, api_visibility="private")
     reset.click(on_reset, [state, *widgets], drawn, api_visibility="private")
     gr.on([w.change for w in widgets],
-          on_change, [state, *widgets], [state, status], api_visibility="private", concurrency_limit=None,
+          on_change, [state, *widgets], drawn, api_visibility="private", concurrency_limit=None,
           show_progress="hidden")
-    gr.on([layers.change, speed.change], on_view_options, [state, layers, speed], [state, view],
+    gr.on([layers.change, speed.change], on_view_options, [state, layers, speed], drawn,
           api_visibility="private", concurrency_limit=None, show_progress="hidden")
     save.click(on_save, [state], saved, api_visibility="private")
-    gif.click(on_gif, [state], [saved, status], api_visibility="private")
+    gif.click(on_gif, [state], [saved, live], api_visibility="private")
     upload.upload(on_upload, [state, upload], [*drawn, *widgets], api_visibility="private")
     gr.api(toy_run, api_name="toy_run")
     gr.api(toy_live, api_name="toy_live", concurrency_limit=None)

@@ -10,11 +10,11 @@ from PIL import Image, ImageDraw
 
 from ganlab.live import Frame
 
-_PROB = np.array([[123, 50, 148], [247, 247, 247], [27, 158, 119]], dtype=np.float64)  # 0, ½, 1
-_SCORE = np.array([[178, 24, 43], [247, 247, 247], [33, 102, 172]], dtype=np.float64)  # low, 0, high
+PROBABILITY_STOPS = np.array([[123, 50, 148], [247, 247, 247], [27, 158, 119]], dtype=np.float64)  # 0, ½, 1
+SCORE_STOPS = np.array([[178, 24, 43], [247, 247, 247], [33, 102, 172]], dtype=np.float64)  # low, 0, high
 
 
-def _colours(values: np.ndarray, stops: np.ndarray) -> np.ndarray:
+def colours(values: np.ndarray, stops: np.ndarray) -> np.ndarray:
     """Map values in [0, 1] through a three-stop colour scale; returns uint8 RGB."""
     v = np.clip(values, 0, 1)[..., None]
     low = stops[0] + (stops[1] - stops[0]) * np.clip(v * 2, 0, 1)
@@ -26,10 +26,10 @@ def render_frame(frame: Frame, size: int = 360) -> Image.Image:
     """One frame of the layered view as a ``size`` × ``size`` RGB image."""
     z = frame.surface
     if frame.surface_kind == "probability":
-        rgb = _colours(z, _PROB)
+        rgb = colours(z, PROBABILITY_STOPS)
     else:
         bound = float(np.max(np.abs(z))) or 1.0
-        rgb = _colours(0.5 + 0.5 * z / bound, _SCORE)
+        rgb = colours(0.5 + 0.5 * z / bound, SCORE_STOPS)
     img = Image.fromarray(rgb[::-1]).resize((size, size), Image.BILINEAR)  # row 0 of z is the bottom
     draw = ImageDraw.Draw(img)
     x0, x1, y0, y1 = frame.window

@@ -1,0 +1,336 @@
+// ganlab's live view: the page pulls a frame, draws it on canvases, then asks for the next one.
+// Runs as a gr.HTML component's js_on_load (element, props, server and watch are given by Gradio).
+// Pacing: the next request leaves only after the last frame was drawn, and waits at least twice as
+// long as that frame kept the page busy, so a slow browser draws fewer frames and never queues any.
+(() => {
+  const root = element.querySelector(".gl-live");
+  if (!root || root.__ganlab) return;
+  const PERIOD = Number(root.dataset.period || 200);  // ms: the fastest pace (while playing)
+  const IDLE = 1000, HIDDEN = 1000, RETRY = 2000;
+  const stats = { frames: 0, asked: 0, draws: [], layered: [], errors: 0 };
+  root.__ganlab = stats;
+  const statusBox = root.querySelector(".gl-status");
+  const panelsBox = root.querySelector(".gl-panels");
+  const views = {};  // panel key -> {box, canvas, img, caption, data, hidden}
+  let seen = "", wake = null;
+
+  const token = () => String(props.value || "").split("#")[0];
+  const sleep = (ms) => new Promise((resolve) => { const t = setTimeout(resolve, ms); wake = () => { clearTimeout(t); resolve(); }; });
+  if (typeof watch === "function") watch("value", () => { if (wake) wake(); });
+
+  const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const markdown = (s) => esc(s).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>").replace(/\*(.+?)\*/g, "<i>$1</i>").replace(/\n+/g, "<br>");
+  const fmt = (v) => { const a = Math.abs(v); return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString(); };
+
+  function view(panel) {
+    let v = views[panel.key];
+    if (v && v.box.isConnected) return v;
+    const box = document.createElement("div");
+    box.className = "gl-panel gl-" + panel.kind;
+    box.dataset.key = panel.key;
+    v = { box, hidden: new Set(), data: null };
+    if (panel.kind === "image") {
+      v.title = box.appendChild(document.createElement("div"));
+      v.title.className = "gl-title";
+      v.img = box.appendChild(document.createElement("img"));
+      v.img.alt = panel.title;
+    } else {
+      v.canvas = box.appendChild(document.createElement("canvas"));
+      v.tip = box.appendChild(document.createElement("div"));
+      v.tip.className = "gl-tip";
+      v.canvas.addEventListener("mousemove", (e) => hover(v, e));
+      v.canvas.addEventListener("mouseleave", () => { v.tip.style.display = "none"; });
+      v.canvas.addEventListener("click", (e) => toggle(v, e));
+    }
+    if (panel.caption) {
+      v.caption = box.appendChild(document.createElement("div"));
+      v.caption.className = "gl-caption";
+      v.caption.innerHTML = markdown(panel.caption);
+    }
+    panelsBox.appendChild(box);
+    views[panel.key] = v;
+    return v;
+  }
+
+  function context(v, height) {
+    const c = v.canvas, dpr = window.devicePixelRatio || 1;
+    const w = Math.max(120, c.clientWidth || v.box.clientWidth || 300);
+    const h = height || w;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); c.style.height = h + "px";
+    }
+    const ctx = c.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = "11px system-ui, sans-serif";
+    return { ctx, w, h };
+  }
+
+  // ---------------------------------------------------------------- layered distributions view
+  function drawLayered(v, p) {
+    const width = Math.min(v.box.clientWidth || 520, 560);
+    const { ctx, w, h } = context(v, width + 40);
+    const L = 34, R = 64, T = 24, B = 46, size = Math.min(w - L - R, h - T - B);
+    const [x0, x1, y0, y1] = p.window;
+    const X = (x) => L + (x - x0) / (x1 - x0) * size, Y = (y) => T + (y1 - y) / (y1 - y0) * size;
+    v.map = { L, T, size, x0, x1, y0, y1 };
+    ctx.fillStyle = "#fff"; ctx.fillRect(L, T, size, size);
+    const on = (k) => p[k] !== undefined && !v.hidden.has(k);
+    if (on("surface")) {
+      const s = p.surface;
+      if (!v.off || v.off.width !== s.cols || v.off.height !== s.rows) {
+        v.off = document.createElement("canvas"); v.off.width = s.cols; v.off.height = s.rows;
+      }
+      const bytes = Uint8ClampedArray.from(atob(s.rgba), (ch) => ch.charCodeAt(0));
+      v.off.getContext("2d").putImageData(new ImageData(bytes, s.cols, s.rows), 0, 0);
+      ctx.globalAlpha = 0.85; ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(v.off, L, T, size, size);
+      ctx.globalAlpha = 1;
+    }
+    ctx.save(); ctx.beginPath(); ctx.rect(L, T, size, size); ctx.clip();
+    if (on("manifold")) {
+      ctx.strokeStyle = "rgba(60,60,60,0.45)"; ctx.lineWidth = 1; ctx.beginPath();
+      for (const line of p.manifold) {
+        for (let i = 0; i < line.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(line[i]), Y(line[i + 1]));
+      }
+      ctx.stroke();
+    }
+    for (const k of ["real", "fake"]) {
+      if (!on(k)) continue;
+      const pts = p[k]; ctx.fillStyle = p.colors[k]; ctx.beginPath();
+      for (let i = 0; i < pts.length; i += 2) { const a = X(pts[i]), b = Y(pts[i + 1]); ctx.moveTo(a + 2.2, b); ctx.arc(a, b, 2.2, 0, 6.2832); }
+      ctx.fill();
+    }
+    if (on("arrows")) {
+      const a = p.arrows; ctx.strokeStyle = p.colors.arrows; ctx.lineWidth = 1.4; ctx.beginPath();
+      for (let i = 0; i < a.length; i += 4) {
+        const tx = X(a[i]), ty = Y(a[i + 1]), hx = X(a[i + 2]), hy = Y(a[i + 3]);
+        const ang = Math.atan2(hy - ty, hx - tx), len = Math.hypot(hx - tx, hy - ty), head = Math.min(6, len * 0.5);
+        ctx.moveTo(tx, ty); ctx.lineTo(hx, hy);
+        if (len > 1) {
+          ctx.moveTo(hx, hy); ctx.lineTo(hx - head * Math.cos(ang - 0.45), hy - head * Math.sin(ang - 0.45));
+          ctx.moveTo(hx, hy); ctx.lineTo(hx - head * Math.cos(ang + 0.45), hy - head * Math.sin(ang + 0.45));
+        }
+      }
+      ctx.stroke();
+    }
+    ctx.restore();
+    // frame, ticks, title
+    ctx.strokeStyle = "#888"; ctx.lineWidth = 1; ctx.strokeRect(L, T, size, size);
+    ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (let t = Math.ceil(x0); t <= Math.floor(x1); t++) ctx.fillText(String(t), X(t), T + size + 3);
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    for (let t = Math.ceil(y0); t <= Math.floor(y1); t++) ctx.fillText(String(t), L - 4, Y(t));
+    ctx.textAlign = "left"; ctx.textBaseline = "alphabetic"; ctx.font = "bold 13px system-ui, sans-serif";
+    ctx.fillText(p.title, L, T - 8);
+    ctx.font = "11px system-ui, sans-serif";
+    if (p.surface) colourBar(ctx, p.surface, L + size + 14, T, size);
+    legend(v, ctx, p, L, T + size + 20, w);
+  }
+
+  function colourBar(ctx, s, x, y, height) {
+    const g = ctx.createLinearGradient(0, y + height, 0, y);
+    s.scale.forEach((c, i) => g.addColorStop(i / (s.scale.length - 1), c));
+    ctx.fillStyle = g; ctx.fillRect(x, y, 12, height); ctx.strokeStyle = "#888"; ctx.strokeRect(x, y, 12, height);
+    ctx.fillStyle = "#333"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
+    ctx.fillText(fmt(s.high), x + 15, y + 5); ctx.fillText(fmt((s.low + s.high) / 2), x + 15, y + height / 2);
+    ctx.fillText(fmt(s.low), x + 15, y + height - 5);
+    ctx.save(); ctx.translate(x + 48, y + height / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
+    ctx.fillText(s.label, 0, 0); ctx.restore();
+  }
+
+  function legend(v, ctx, p, x, y, w) {
+    const swatch = { surface: p.surface ? p.surface.scale[p.surface.scale.length - 1] : "#999", real: p.colors.real,
+      fake: p.colors.fake, arrows: p.colors.arrows, manifold: "rgba(60,60,60,0.6)" };
+    v.legend = [];
+    ctx.textBaseline = "middle"; ctx.textAlign = "left";
+    for (const k of ["surface", "real", "fake", "arrows", "manifold"]) {
+      if (p[k] === undefined) continue;
+      const label = p.labels[k], width = ctx.measureText(label).width + 22;
+      if (x + width > w) { x = 34; y += 16; }
+      ctx.globalAlpha = v.hidden.has(k) ? 0.3 : 1;
+      ctx.fillStyle = swatch[k]; ctx.fillRect(x, y - 5, 12, 10);
+      ctx.fillStyle = "#333"; ctx.fillText(label, x + 16, y);
+      ctx.globalAlpha = 1;
+      v.legend.push({ k, x, y: y - 8, w: width, h: 16 });
+      x += width + 10;
+    }
+  }
+
+  function toggle(v, e) {
+    if (!v.legend || !v.data) return;
+    const r = v.canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+    const hit = v.legend.find((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h);
+    if (!hit) return;
+    v.hidden.has(hit.k) ? v.hidden.delete(hit.k) : v.hidden.add(hit.k);
+    drawLayered(v, v.data);
+  }
+
+  // ---------------------------------------------------------------- charts
+  function drawLines(v, p) {
+    const { ctx, w, h } = context(v, 170);
+    const L = 40, R = p.right ? 34 : 8, T = 30, B = 18, pw = w - L - R, ph = h - T - B;
+    const left = p.series.filter((s) => s.axis !== "right");
+    let xs = [], ys = [];
+    for (const s of p.series) xs = xs.concat(s.x);
+    for (const s of left) ys = ys.concat(p.log ? s.y.filter((y) => y > 0) : s.y);
+    let xmin = xs.length ? Math.min(...xs) : 0, xmax = xs.length ? Math.max(...xs) : 1;
+    if (xmax === xmin) xmax = xmin + 1;
+    let [ymin, ymax] = p.ylim || [ys.length ? Math.min(...ys) : 0, ys.length ? Math.max(...ys) : 1];
+    if (p.ref && !p.ylim) { ymin = Math.min(ymin, p.ref[0]); ymax = Math.max(ymax, p.ref[0]); }
+    const tf = p.log ? (y) => Math.log10(Math.max(y, 1e-12)) : (y) => y;
+    let lo = tf(ymin), hi = tf(ymax);
+    if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+    const X = (x) => L + (x - xmin) / (xmax - xmin) * pw;
+    const Y = (y) => T + (hi - tf(y)) / (hi - lo) * ph;
+    const YR = (y) => T + (1 - y / p.right[0]) * ph;
+    v.map = { L, pw, xmin, xmax };
+    ctx.strokeStyle = "#ddd"; ctx.lineWidth = 1; ctx.strokeRect(L, T, pw, ph);
+    ctx.fillStyle = "#333"; ctx.font = "bold 12px system-ui, sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
+    ctx.fillText(p.title, L, 12);
+    ctx.font = "10px system-ui, sans-serif";
+    let lx = L;
+    for (const s of p.series) {
+      ctx.fillStyle = s.color; ctx.fillRect(lx, 19, 10, 3);
+      ctx.fillStyle = "#555"; ctx.fillText(s.name, lx + 13, 24); lx += ctx.measureText(s.name).width + 24;
+    }
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    for (const f of [0, 0.5, 1]) {
+      const t = lo + f * (hi - lo), y = T + (1 - f) * ph;
+      ctx.fillText(fmt(p.log ? Math.pow(10, t) : t), L - 3, y);
+      ctx.strokeStyle = "#f0f0f0"; ctx.beginPath(); ctx.moveTo(L, y); ctx.lineTo(L + pw, y); ctx.stroke();
+      if (p.right) { ctx.textAlign = "left"; ctx.fillText(fmt(f * p.right[0]) + p.right[1], L + pw + 3, y); ctx.textAlign = "right"; }
+    }
+    ctx.textAlign = "left"; ctx.textBaseline = "top"; ctx.fillText(String(xmin), L, T + ph + 3);
+    ctx.textAlign = "right"; ctx.fillText("step " + xmax, L + pw, T + ph + 3);
+    if (p.ref) {
+      ctx.setLineDash([3, 3]); ctx.strokeStyle = "#1b9e77"; ctx.beginPath();
+      ctx.moveTo(L, Y(p.ref[0])); ctx.lineTo(L + pw, Y(p.ref[0])); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = "#1b9e77"; ctx.textBaseline = "bottom"; ctx.fillText(p.ref[1], L + pw - 2, Y(p.ref[0]) - 1);
+    }
+    ctx.save(); ctx.beginPath(); ctx.rect(L, T - 2, pw, ph + 4); ctx.clip();
+    for (const s of p.series) {
+      const yf = s.axis === "right" && p.right ? YR : Y;
+      ctx.strokeStyle = s.color; ctx.lineWidth = 1.6; ctx.setLineDash(s.dash ? [4, 3] : []); ctx.beginPath();
+      s.x.forEach((x, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(x), yf(s.y[i])));
+      if (s.x.length === 1) ctx.arc(X(s.x[0]), yf(s.y[0]), 1.5, 0, 6.2832);
+      ctx.stroke();
+    }
+    ctx.restore(); ctx.setLineDash([]);
+    if (!p.series.length) { ctx.fillStyle = "#999"; ctx.textAlign = "center"; ctx.fillText("no data yet", L + pw / 2, T + ph / 2); }
+  }
+
+  function drawBars(v, p) {
+    const { ctx, w, h } = context(v, 200);
+    const L = 36, R = 8, T = 24, B = 22, pw = w - L - R, ph = h - T - B;
+    ctx.fillStyle = "#333"; ctx.font = "bold 12px system-ui, sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
+    ctx.fillText(p.title, L, 13); ctx.font = "10px system-ui, sans-serif";
+    if (!p.counts.length) { ctx.fillStyle = "#999"; ctx.textAlign = "center"; ctx.fillText(p.empty, L + pw / 2, T + ph / 2); return; }
+    const top = Math.max(1, ...p.counts, p.share || 0) * 1.1, n = p.counts.length, bw = pw / n;
+    v.map = { L, pw, n };
+    ctx.fillStyle = "#7b3294";
+    p.counts.forEach((c, i) => { const bh = c / top * ph; ctx.fillRect(L + i * bw + bw * 0.1, T + ph - bh, bw * 0.8, bh); });
+    ctx.strokeStyle = "#bbb"; ctx.beginPath(); ctx.moveTo(L, T + ph); ctx.lineTo(L + pw, T + ph); ctx.stroke();
+    ctx.fillStyle = "#333"; ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    ctx.fillText(String(Math.round(top / 1.1)), L - 3, T + ph - ph / 1.1); ctx.fillText("0", L - 3, T + ph);
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    const every = Math.ceil(n / Math.max(1, Math.floor(pw / 24)));
+    p.labels.forEach((lab, i) => { if (i % every === 0) ctx.fillText(lab, L + (i + 0.5) * bw, T + ph + 3); });
+    if (p.share) {
+      const y = T + ph - p.share / top * ph;
+      ctx.setLineDash([5, 4]); ctx.strokeStyle = "#1b9e77"; ctx.beginPath(); ctx.moveTo(L, y); ctx.lineTo(L + pw, y); ctx.stroke();
+      ctx.setLineDash([]); ctx.fillStyle = "#1b9e77"; ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillText("uniform share", L + pw, y - 1);
+    }
+  }
+
+  function drawImage(v, p) {
+    if (v.img.getAttribute("src") !== p.src) v.img.src = p.src;
+    v.title.textContent = p.title;
+  }
+
+  // ---------------------------------------------------------------- hover read-outs
+  function hover(v, e) {
+    const p = v.data, m = v.map;
+    if (!p || !m) return;
+    const r = v.canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+    let text = "";
+    if (p.kind === "layered") {
+      if (x < m.L || x > m.L + m.size || y < m.T || y > m.T + m.size) { v.tip.style.display = "none"; return; }
+      const wx = m.x0 + (x - m.L) / m.size * (m.x1 - m.x0), wy = m.y1 - (y - m.T) / m.size * (m.y1 - m.y0);
+      text = `x = ${wx.toFixed(2)}, y = ${wy.toFixed(2)}`;
+      if (p.surface) {
+        const s = p.surface, col = Math.round((x - m.L) / m.size * (s.cols - 1)), row = Math.round((y - m.T) / m.size * (s.rows - 1));
+        text += ` · ${s.label} = ${fmt(s.values[row * s.cols + col])}`;
+      }
+    } else if (p.kind === "lines") {
+      if (x < m.L || x > m.L + m.pw) { v.tip.style.display = "none"; return; }
+      const step = m.xmin + (x - m.L) / m.pw * (m.xmax - m.xmin);
+      const parts = [];
+      for (const s of p.series) {
+        if (!s.x.length) continue;
+        let best = 0;
+        s.x.forEach((sx, i) => { if (Math.abs(sx - step) < Math.abs(s.x[best] - step)) best = i; });
+        parts.push(`${s.name}: ${fmt(s.y[best])}${s.axis === "right" && p.right ? p.right[1] : ""} at step ${s.x[best]}`);
+      }
+      text = parts.join("<br>");
+    } else if (p.kind === "bars" && p.counts.length) {
+      const i = Math.floor((x - m.L) / m.pw * m.n);
+      if (i < 0 || i >= m.n) { v.tip.style.display = "none"; return; }
+      text = `${p.axis} ${esc(p.labels[i])}: ${p.counts[i]} samples`;
+    }
+    if (!text) return;
+    v.tip.innerHTML = text; v.tip.style.display = "block";
+    v.tip.style.left = Math.min(x + 12, r.width - 160) + "px"; v.tip.style.top = (y + 12) + "px";
+  }
+
+  // ---------------------------------------------------------------- the loop
+  function draw(reply) {
+    if (reply.status !== undefined) statusBox.innerHTML = markdown(reply.status);
+    for (const p of reply.panels || []) {
+      const v = view(p), t0 = performance.now();
+      v.data = p;
+      if (p.kind === "layered") drawLayered(v, p);
+      else if (p.kind === "lines") drawLines(v, p);
+      else if (p.kind === "bars") drawBars(v, p);
+      else if (p.kind === "image") drawImage(v, p);
+      if (p.kind === "layered") {
+        const ms = performance.now() - t0;
+        performance.measure("ganlab-layered", { start: t0, duration: ms });
+        stats.layered.push(ms); if (stats.layered.length > 200) stats.layered.shift();
+      }
+    }
+  }
+
+  async function loop() {
+    while (root.isConnected) {
+      const t0 = performance.now();
+      let busy = 0, playing = false, wait = IDLE;
+      const handle = token();
+      const visible = root.offsetParent !== null && document.visibilityState === "visible";
+      if (handle && server && server.frame) {
+        try {
+          stats.asked++;
+          const reply = await server.frame({ token: handle, seen: visible ? seen : "", visible });
+          const t1 = performance.now();
+          playing = !!(reply && reply.playing);
+          if (reply && reply.panels) {
+            draw(reply);
+            seen = reply.key;
+            stats.frames++;
+          }
+          busy = performance.now() - t1;
+          stats.draws.push(busy); if (stats.draws.length > 200) stats.draws.shift();
+          wait = playing ? (visible ? PERIOD : HIDDEN) : IDLE;
+        } catch (err) {
+          stats.errors++;
+          statusBox.innerHTML = "⚠ lost touch with the server; retrying…";
+          wait = RETRY;
+        }
+      }
+      performance.measure("ganlab-frame", { start: t0, end: performance.now() });
+      if (performance.getEntriesByType("measure").length > 2000) performance.clearMeasures();
+      await sleep(Math.max(wait - (performance.now() - t0), 2 * busy, 10));
+    }
+  }
+  loop();
+})();

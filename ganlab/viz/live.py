@@ -1,0 +1,208 @@
+"""What a live view sends to the browser: small JSON-able frames, drawn there on a canvas.
+
+Pure functions, data in, dict out. A frame is a list of *panels*, each a dict with a ``kind``:
+
+- ``layered``: GAN Lab's layered distributions view. The D(x)/f(x) surface travels as one small
+  RGB image (one pixel per grid point, the same colour scales as the GIF export) plus its values,
+  rounded, for hover read-outs; points, arrows and the manifold as flat coordinate lists.
+- ``lines``: a chart panel, one or more series over training steps (thinned to ``MAX_POINTS``).
+- ``bars``: a histogram (samples per mode or per class) with the uniform share marked.
+- ``image``: a PNG (an 8 × 8 sample grid), upscaled in the page with nearest-neighbour pixels.
+
+A whole frame stays in the tens of kB; drawing one costs the browser a few milliseconds, where a
+Plotly figure rebuilds its SVG for every new value.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from ganlab.live import Frame
+from ganlab.viz.raster import PROBABILITY_STOPS, SCORE_STOPS, colours
+
+LAYERS = ("surface", "real", "fake", "arrows", "manifold")
+REAL_COLOR, FAKE_COLOR, ARROW_COLOR = "#1b9e77", "#7b3294", "#e66101"
+D_COLOR, F_COLOR = "#7b3294", "#2166ac"
+MAX_POINTS = 300  # points per chart series sent to the browser
+ARROW_SHARE = 0.12  # the longest arrow is this share of the window width
+
+
+def _css(stops: np.ndarray) -> list[str]:
+    return ["#%02x%02x%02x" % tuple(int(v) for v in row) for row in stops]
+
+
+def _flat(points: np.ndarray, digits: int = 3) -> list[float]:
+    """[x0, y0, x1, y1, ...] rounded (coordinates of a plot window need no more)."""
+    return np.round(np.asarray(points, dtype=np.float64).reshape(-1), digits).tolist()
+
+
+def _number(v) -> float | None:
+    """A JSON-safe number: None for missing, NaN or infinite values."""
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def surface_image(values: np.ndarray, kind: str) -> tuple[np.ndarray, float, float]:
+    """RGB pixels of a D(x) (``kind="probability"``, scale 0..1) or critic f(x) surface (``"score"``,
+    symmetric scale −b..b with b = max |f|), top row first; returns (pixels, scale low, scale high)."""
+    z = np.asarray(values, dtype=np.float64)
+    if kind == "probability":
+        lo, hi, t, stops = 0.0, 1.0, z, PROBABILITY_STOPS
+    else:
+        bound = float(np.max(np.abs(z))) if z.size else 1.0
+        bound = bound if bound > 0 and math.isfinite(bound) else 1.0
+        lo, hi, t, stops = -bound, bound, 0.5 + 0.5 * z / bound, SCORE_STOPS
+    return colours(np.nan_to_num(t, nan=0.5)[::-1], stops), lo, hi
+
+
+def layered_view(frame: Frame, layers: Sequence[str] = LAYERS, title: str = "", key: str = "view",
+                 caption: str = "") -> dict:
+    """The layered view of ``frame`` with the chosen ``layers`` (names in ``LAYERS``).
+
+    Arrows are −∂L_G/∂x at generated points, scaled so the longest is ``ARROW_SHARE`` of the window
+    width: directions and relative sizes are exact, the absolute size is for visibility.
+    """
+    x0, x1, y0, y1 = (float(v) for v in frame.window)
+    probability = frame.surface_kind == "probability"
+    panel: dict = {"kind": "layered", "key": key, "title": title, "caption": caption, "window": [x0, x1, y0, y1],
+                   "labels": {"surface": "D(x)" if probability else "critic f(x)", "real": "real samples",
+                              "fake": "generated samples", "arrows": "generator gradient −∂L_G/∂x",
+                              "manifold": "generator manifold"},
+                   "colors": {"real": REAL_COLOR, "fake": FAKE_COLOR, "arrows": ARROW_COLOR}}
+    if "surface" in layers:
+        pixels, lo, hi = surface_image(frame.surface, frame.surface_kind)
+        rows, cols = pixels.shape[:2]
+        rgba = np.concatenate([pixels, np.full((rows, cols, 1), 255, np.uint8)], axis=2)
+        values = np.nan_to_num(np.asarray(frame.surface, dtype=np.float64)[::-1], nan=0.0)
+        panel["surface"] = {"rows": rows, "cols": cols, "rgba": base64.b64encode(rgba.tobytes()).decode("ascii"),
+                            "values": np.round(values, 3).reshape(-1).tolist(), "low": lo, "high": hi,
+                            "scale": _css(PROBABILITY_STOPS if probability else SCORE_STOPS),
+                            "label": "D(x)" if probability else "f(x)"}
+    if "real" in layers:
+        panel["real"] = _flat(frame.real)
+    if "fake" in layers:
+        panel["fake"] = _flat(frame.fake)
+    if "arrows" in layers and len(frame.arrows):
+        lengths = np.linalg.norm(frame.arrows, axis=1)
+        longest = float(lengths.max()) if lengths.size else 0.0
+        scale = ARROW_SHARE * (x1 - x0) / longest if longest > 0 and math.isfinite(longest) else 0.0
+        tips = frame.arrow_tails + scale * np.nan_to_num(frame.arrows)
+        panel["arrows"] = _flat(np.concatenate([frame.arrow_tails, tips], axis=1))
+    if "manifold" in layers and frame.manifold is not None:
+        grid = np.asarray(frame.manifold)
+        lines = [grid[i] for i in range(grid.shape[0])] + ([grid[:, j] for j in range(grid.shape[1])] if grid.shape[0] > 1 else [])
+        panel["manifold"] = [_flat(line) for line in lines]
+    return panel
+
+
+def series(name: str, steps: Sequence, values: Sequence, color: str, dash: bool = False, axis: str = "left",
+           scale: float = 1.0) -> dict:
+    """One line of a chart: (step, value × scale) pairs, missing values dropped, thinned to at most
+    ``MAX_POINTS`` evenly spaced points (the last one always kept). ``axis="right"``: the panel's
+    second scale."""
+    pairs = [(int(s), _number(v)) for s, v in zip(steps, values) if _number(v) is not None]
+    if len(pairs) > MAX_POINTS:
+        idx = np.unique(np.linspace(0, len(pairs) - 1, MAX_POINTS).round().astype(int))
+        pairs = [pairs[i] for i in idx]
+    return {"name": name, "color": color, "dash": dash, "axis": axis,
+            "x": [p[0] for p in pairs], "y": [round(p[1] * scale, 6) for p in pairs]}
+
+
+def line_panel(title: str, lines: list[dict], key: str, ylim: tuple[float, float] | None = None,
+               ref: tuple[float, str] | None = None, right: tuple[float, str] | None = None, log: bool = False) -> dict:
+    """A chart panel: ``lines`` from ``series``; ``ylim`` fixes the scale; ``ref`` = (y, label) draws a
+    dotted reference line; ``right`` = (max, label) is the scale of series on the right axis (0..max)."""
+    return {"kind": "lines", "key": key, "title": title, "series": [s for s in lines if s["x"]],
+            "ylim": list(ylim) if ylim else None, "ref": [ref[0], ref[1]] if ref else None,
+            "right": [right[0], right[1]] if right else None, "log": log}
+
+
+def _training_panels(history: dict, critic: bool) -> list[dict]:
+    """Panels every run shows: both losses, both gradient norms, D (or f) on real and fake."""
+    s = history["step"]
+    return [
+        line_panel("losses", [series("critic loss" if critic else "D loss", s, history["d_loss"], D_COLOR),
+                              series("G loss", s, history["g_loss"], ARROW_COLOR)], "losses"),
+        line_panel("gradient norms", [series("‖∇θ_D L‖", s, history["d_grad_norm"], D_COLOR),
+                                      series("‖∇θ_G L‖", s, history["g_grad_norm"], ARROW_COLOR)], "grads"),
+        line_panel("f(real) vs f(fake)" if critic else "D(real) vs D(fake)",
+                   [series("f(real)" if critic else "D(real)", s, history["d_real"], REAL_COLOR),
+                    series("f(fake)" if critic else "D(fake)", s, history["d_fake"], FAKE_COLOR)], "outputs",
+                   ylim=None if critic else (0.0, 1.0)),
+    ]
+
+
+def toy_charts(history: dict, metrics: dict, critic: bool, modes_total: int | None) -> list[dict]:
+    """Six chart panels of a toy run: losses, gradient norms, D outputs, modes and high quality,
+    exact W1 beside a critic's own estimate, grid JS (≤ log 2)."""
+    m = metrics["step"]
+    panels = _training_panels(history, critic)
+    if modes_total:
+        panels.append(line_panel("modes covered · high quality %",
+                                 [series("modes covered", m, metrics["modes_covered"], REAL_COLOR),
+                                  series("high quality %", m, metrics["hq_fraction"], "#999999", True, "right", 100.0)],
+                                 "modes", ylim=(0, modes_total), right=(100.0, "%")))
+    w1 = [series("exact W1 (POT)", m, metrics["w1"], F_COLOR)]
+    if critic:
+        w1.append(series("critic estimate E f(x) − E f(G(z))", m, metrics["w1_estimate"], "#b2182b", True))
+    panels.append(line_panel("Wasserstein-1", w1, "w1"))
+    panels.append(line_panel("grid JS divergence", [series("grid JS", m, metrics["grid_js"], "#444444")], "js",
+                             ylim=(0.0, 0.75), ref=(math.log(2), "log 2")))
+    return panels
+
+
+def image_charts(history: dict, metrics: dict, critic: bool, fid_real: float | None = None) -> list[dict]:
+    """Six chart panels of an image GAN: the training signals and the classifier's view of the samples."""
+    m = metrics["step"]
+    return _training_panels(history, critic) + [
+        line_panel("classes covered · confidence %",
+                   [series("classes covered", m, metrics["classes_covered"], REAL_COLOR),
+                    series("confidence %", m, metrics["mean_confidence"], "#999999", True, "right", 100.0)],
+                   "classes", ylim=(0, 10), right=(100.0, "%")),
+        line_panel("class KL from uniform", [series("class KL", m, metrics["class_kl"], "#444444")], "kl"),
+        line_panel("Fréchet distance (classifier features)", [series("Fréchet distance", m, metrics["fid"], F_COLOR)],
+                   "fid", ref=(fid_real, "real vs real") if fid_real is not None else None),
+    ]
+
+
+def pair_charts(steps: Sequence, w1_d: Sequence, w1_f: Sequence, grad_steps: Sequence, grad_d: Sequence,
+                grad_f: Sequence, names: tuple[str, str]) -> list[dict]:
+    """Critic vs discriminator: exact W1 of both generators over time, and the mean ‖−∂L_G/∂x‖ at
+    their fakes (log scale: a saturated discriminator's gradients vanish, a critic's do not)."""
+    return [line_panel("exact W1 to the data", [series(names[0], steps, w1_d, D_COLOR),
+                                                series(names[1], steps, w1_f, F_COLOR)], "w1"),
+            line_panel("mean ‖−∂L_G/∂x‖ at the fakes (log)",
+                       [series(names[0], grad_steps, [v if v and v > 0 else None for v in grad_d], D_COLOR),
+                        series(names[1], grad_steps, [v if v and v > 0 else None for v in grad_f], F_COLOR)],
+                       "grad", log=True)]
+
+
+def bars_panel(counts: Sequence[int] | None, title: str, key: str = "bars", labels: Sequence[str] | None = None,
+               axis: str = "mode", caption: str = "") -> dict:
+    """Samples per mode (or class); the uniform share, total/k, is drawn as a dashed line. No counts:
+    the panel says the distribution has no modes to count."""
+    counts = [int(c) for c in counts] if counts else []
+    return {"kind": "bars", "key": key, "title": title, "caption": caption, "axis": axis,
+            "labels": [str(v) for v in labels] if labels else [str(i) for i in range(len(counts))],
+            "counts": counts, "share": sum(counts) / len(counts) if counts else None,
+            "empty": "" if counts else "this distribution has no modes to count"}
+
+
+def png_data_url(pixels: np.ndarray) -> str:
+    """A uint8 grey (H, W) or RGB (H, W, 3) array as a ``data:image/png`` URL."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="PNG", optimize=False, compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def image_panel(pixels: np.ndarray, title: str, key: str = "grid", caption: str = "") -> dict:
+    """An image (a sample grid) shown upscaled with crisp, nearest-neighbour pixels."""
+    return {"kind": "image", "key": key, "title": title, "caption": caption, "src": png_data_url(pixels),
+            "width": int(pixels.shape[1]), "height": int(pixels.shape[0])}
