@@ -110,13 +110,20 @@ def _rate(step_fn, seconds: float, threads: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_threads: int = 1) -> list[dict]:
-    """Steps/s of the ganlab trainer and of the plain loop, per objective, at the recommended config."""
+def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_threads: int = 1,
+              presets=None) -> list[dict]:
+    """Steps/s of the ganlab trainer and of the plain loop, per objective at the recommended config
+    (or per lecture preset, when ``presets`` names some)."""
     default_threads = torch.get_num_threads()
     rows = []
+    if presets:
+        from ganlab.presets import get_preset
+
+        configs = [(key, get_preset(key).config) for key in presets]
+    else:
+        configs = [(None, recommended(name, data="ring8")) for name in objectives or BENCH_OBJECTIVES]
     try:
-        for name in objectives or BENCH_OBJECTIVES:
-            config = recommended(name, data="ring8")
+        for preset, config in configs:
             exp = ToyExperiment(config, "cpu")
             plain = plain_toy_loop(config)
             ours, base, base1 = [], [], []
@@ -125,7 +132,7 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
                 base1.append(_rate(plain, seconds, 1))
                 ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
             o, b, b1 = statistics.median(ours), statistics.median(base), statistics.median(base1)
-            rows.append({"objective": name, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
+            rows.append({"preset": preset, "objective": config.objective, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
                          "hidden": config.hidden, "depth": config.depth, "batch": config.batch,
                          "ganlab_steps_per_second": round(o, 1), "plain_steps_per_second": round(b, 1),
                          "speedup": round(o / b, 2), "plain_1thread_steps_per_second": round(b1, 1),

@@ -259,6 +259,7 @@ def cmd_presets(args) -> int:
 
 def cmd_bench(args) -> int:
     from ganlab.bench import bench_images, bench_latent, bench_toy, format_table
+    from ganlab.device import machine_description
 
     if args.what == "latent":
         rows = bench_latent()
@@ -280,8 +281,10 @@ def cmd_bench(args) -> int:
     if args.what != "toy":
         raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, latent")
     rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
-                     seconds=args.seconds, repeats=args.repeats)
-    print(format_table(rows) if not args.json else json.dumps({"benchmark": "toy", "rows": rows}))
+                     seconds=args.seconds, repeats=args.repeats,
+                     presets=args.preset.split(",") if args.preset else None)
+    print(format_table(rows) if not args.json else
+          json.dumps({"benchmark": "toy", "machine": machine_description(), "rows": rows}))
     return 0
 
 
@@ -348,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
     b.add_argument("--batch", type=int, default=256, help="images: batch size")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
+    b.add_argument("--preset", help="toy: time lecture presets instead (comma-separated, see `presets`)")
     b.add_argument("--seconds", type=float, default=2.0, help="timing window per measurement")
     b.add_argument("--repeats", type=int, default=3, help="alternating repeats; the median is reported")
     b.add_argument("--json", action="store_true")

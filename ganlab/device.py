@@ -67,3 +67,29 @@ def device_description(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     return f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+
+
+def cpu_model() -> str:
+    """The CPU's model name as the operating system reports it (``/proc/cpuinfo``), or the platform's."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def machine_description() -> dict:
+    """What a speed figure was measured on: CPU model, native bf16 / AMX, torch threads, torch version."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        flags = ""
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "bf16": "avx512_bf16" in flags or "amx_bf16" in flags,
+            "amx": "amx_tile" in flags, "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
+

@@ -1,4 +1,6 @@
 """The per-session state behind the live tabs (no browser needed)."""
+import time
+
 import torch
 
 from ganlab.errors import GanlabError
@@ -22,26 +24,73 @@ def test_lockstep_advances_both_runs_by_the_same_steps():
         session.advance()
     d, f = session.runs
     assert d.step == f.step > 0
-    left, right, curves, status = session.figures(session.snapshot(measure=True))
-    assert "critic" in right.to_dict()["layout"]["title"]["text"] and curves is not None
-    assert f"step {d.step}" in status
+    session.snapshot(measure=True)
+    frame = session.payload()
+    kinds = [p["kind"] for p in frame["panels"]]
+    assert kinds == ["layered", "layered", "lines", "lines"]
+    assert "critic" in frame["panels"][1]["title"] and f"step {d.step}" in frame["status"]
 
 
-def test_play_loop_yields_frames_and_stops_on_pause():
+def _play(session, seconds=None, period=0.05):
+    """Play as a page would: ask for a frame every ``period`` until training stops; returns the frames."""
+    assert session.start(seconds)
+    frames = []
+    while session.playing:
+        time.sleep(period)
+        frames.append(session.payload(frames[-1]["key"] if frames else ""))
+    session.wait()
+    return frames
+
+
+def test_a_page_pulls_frames_and_pause_stops_training():
     session = ToySession(get_preset("nonsaturating").config)
-    frames = 0
-    for out in session.play():
-        frames += 1
-        assert len(out) == 4 and out[0] is not None
-        if frames == 3:
-            session.playing = False
-    assert frames in (3, 4) and session.run.step > 0 and not session.playing
+    assert session.start()
+    frames = []
+    for _ in range(4):
+        time.sleep(0.1)
+        frames.append(session.payload(frames[-1]["key"] if frames else ""))
+    session.pause()
+    session.wait(5)
+    step = session.run.step
+    assert step > 0 and not session.playing and "paused" in session.payload()["status"]
+    assert all(f["panels"][0]["kind"] == "layered" for f in frames if "panels" in f)
+    time.sleep(0.2)
+    assert session.run.step == step  # really paused
+    same = session.payload(session.key())
+    assert "panels" not in same  # nothing new: the page keeps what it drew
+
+
+def test_charts_travel_at_most_once_a_second_while_playing():
+    session = ToySession(get_preset("nonsaturating").config)
+    assert session.start()
+    time.sleep(0.05)
+    counts, key = [], ""
+    for _ in range(8):
+        frame = session.payload(key)
+        key = frame["key"]
+        counts.append(len(frame["panels"]))
+        time.sleep(0.1)
+    session.close()
+    assert counts.count(1) >= 5 and max(counts) == 8  # view only, or view + bars + 6 charts
+
+
+def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot():
+    from ganlab.ui import capacity, live_session
+
+    session = ToySession(get_preset("nonsaturating").config)
+    assert session.start()
+    held = capacity.SLOTS.in_use
+    started = time.monotonic()
+    session.wait(live_session.WATCHDOG_SECONDS + 3)
+    assert not session.playing and time.monotonic() - started < live_session.WATCHDOG_SECONDS + 1
+    assert "stopped asking" in session.message and capacity.SLOTS.in_use == held - 1
 
 
 def test_close_frees_the_networks():
     session = ToySession(get_preset("nonsaturating").config)
     session.close()
     assert session.runs == [] and not session.playing
+    assert "reload" in session.payload()["status"]
 
 
 def test_line_example_view_refuses_out_of_range_theta():
@@ -61,8 +110,8 @@ def test_play_stops_with_a_message_when_training_diverges_and_keeps_the_last_goo
     good_step = session.run.step
     with torch.no_grad():
         session.run.experiment.trainer.generator.out.weight.fill_(float("nan"))
-    outputs = list(session.play())
-    assert outputs, "the loop still drew the state it stopped in"
+    outputs = _play(session)
+    assert outputs and "diverged" in outputs[-1]["status"], "the page was told"
     assert not session.playing and "diverged" in session.message
     assert 50 <= session.run.step <= good_step
     assert all(torch.isfinite(p).all() for p in session.run.experiment.trainer.generator.parameters())
@@ -73,15 +122,14 @@ def test_image_session_plays_and_measures():
     from ganlab.ui.images_session import ImageSession
 
     session = ImageSession(ImageConfig(width=8, batch=16), "cpu")
-    session.frame_period = 0.05
-    outputs = []
-    for out in session.play():
-        outputs.append(out)
-        if len(outputs) == 6:
-            session.playing = False
-    grid, curves, bars, status = outputs[-1]
-    assert grid.shape == (8 * 30 + 2, 8 * 30 + 2) and curves is not None
-    assert session.run.metrics["step"] and "classes" in status
+    session.measure_period = 0.1
+    assert session.start()
+    time.sleep(0.5)
+    frame = session.payload("")
+    session.close()
+    grid, bars = frame["panels"][:2]
+    assert grid["kind"] == "image" and (grid["width"], grid["height"]) == (8 * 30 + 2, 8 * 30 + 2)
+    assert bars["kind"] == "bars" and len(bars["labels"]) == 10 and "classes" in frame["status"]
 
 
 def test_beyond_the_training_cap_a_student_is_asked_to_wait(monkeypatch):
@@ -89,21 +137,19 @@ def test_beyond_the_training_cap_a_student_is_asked_to_wait(monkeypatch):
 
     monkeypatch.setattr(capacity, "SLOTS", capacity.TrainingSlots(1))
     first, second = ToySession(get_preset("nonsaturating").config), ToySession(get_preset("nonsaturating").config)
-    playing = first.play(max_seconds=5)
-    next(playing)  # the first student holds the only slot
-    frames = list(second.play(max_seconds=5))
-    assert len(frames) == 1 and "please wait" in second.message.lower() and not second.playing
-    assert second.run.step == 0
-    first.playing = False
-    list(playing)
+    assert first.start(max_seconds=5)  # the first student holds the only slot
+    assert not second.start(max_seconds=5)
+    assert "please wait" in second.payload()["status"].lower() and not second.playing and second.run.step == 0
+    first.pause()
+    first.wait(5)
     assert capacity.SLOTS.in_use == 0  # the slot came back
-    assert len(list(second.play(max_seconds=0.5))) >= 1 and second.run.step > 0
+    assert len(_play(second, 0.5)) >= 1 and second.run.step > 0
 
 
 def test_a_run_pauses_itself_at_the_play_limit_and_says_so():
     session = ToySession(get_preset("nonsaturating").config)
-    frames = list(session.play(max_seconds=0.6))
-    assert 2 <= len(frames) <= 6 and not session.playing
+    frames = _play(session, 0.6, period=0.1)
+    assert 3 <= len(frames) <= 12 and not session.playing
     assert "paused itself" in session.message and session.run.step > 0
 
 

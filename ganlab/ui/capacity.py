@@ -65,11 +65,25 @@ SLOTS = TrainingSlots(MAX_TRAINING)
 CORES = threading.BoundedSemaphore(max(1, min(os.cpu_count() or 1, 4)))
 
 
-def tune_malloc(arenas: int = 2, mmap_threshold: int = 32 * 1024) -> None:
+IMAGE_THREADS = max(1, min(os.cpu_count() or 1, 2))  # what `python -m ganlab images` uses by default
+
+
+def use_threads(n: int) -> None:
+    """Set torch's intra-op threads (process-wide) to ``n`` if they differ."""
+    import torch
+
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * 1024 * 1024) -> None:
     """Make glibc give freed memory back: at most ``arenas`` malloc arenas (M_ARENA_MAX) instead of up
-    to 8 per core, and a fixed M_MMAP_THRESHOLD, so that large blocks (POT's cost matrices, figure
-    arrays) always come from mmap and return to the system when freed; by default glibc raises the
-    threshold after each large free and later serves such blocks from a heap it cannot shrink."""
+    to 8 per core, and a fixed M_MMAP_THRESHOLD, so that large blocks (POT's cost matrices, image
+    batches) always come from mmap and return to the system when freed; by default glibc raises the
+    threshold after each large free and later serves such blocks from a heap it cannot shrink.
+    Smaller blocks, the tensors of a training step, stay on the heap, which ``release_memory`` trims
+    when a session ends: a threshold of 32 KiB (an mmap and page faults for every such tensor) made
+    the toy step 40% slower."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-8, arenas)  # M_ARENA_MAX

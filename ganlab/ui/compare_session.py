@@ -7,8 +7,7 @@ from ganlab.config import ToyConfig
 from ganlab.live import Frame, LiveToyRun
 from ganlab.presets import LIVE_WGAN_GP, recommended
 from ganlab.ui.live_session import LiveSession
-from ganlab.viz import layered_figure
-from ganlab.viz.compare import pair_history_figure
+from ganlab.viz.live import layered_view, pair_charts
 
 CRITICS = {"gp": "WGAN-GP (λ = 1, k = 2)", "clip": "WGAN, weight clipping (c = 0.01, k = 5)",
            "sn": "WGAN, spectral norm"}
@@ -34,8 +33,8 @@ def pair_configs(data: str, discriminator: str, critic: str, seed: int) -> tuple
 class CompareSession(LiveSession):
     """A discriminator run and a critic run trained in lockstep (the same number of G steps).
 
-    Two views per frame cost a browser twice as much to draw, so this tab refreshes 2.5 times a
-    second and leaves the manifold out.
+    Two views per frame cost a browser twice as much to draw, so this tab asks for at most 2.5
+    frames a second and leaves the manifold out.
     """
 
     frame_period = 0.4
@@ -55,27 +54,26 @@ class CompareSession(LiveSession):
             self.runs[0].reset(d_cfg)
             self.runs[1].reset(f_cfg)
             self.grad_history = {"step": [], "d": [], "f": []}
-            self.revision += 1
+            self.changed()
 
     @property
     def names(self) -> tuple[str, str]:
         return f"discriminator ({self.choice[1]})", f"critic ({CRITICS[self.choice[2]]})"
 
-    def figures(self, frames: list[Frame] | None = None, charts: bool = True) -> tuple:
-        """(left view, right view, curves, status); curves None when not redrawn."""
-        frames = frames or self.snapshot()
-        rev = str(self.revision)
-        views = [layered_figure(f, self.layers, f"{name} · step {f.step}", rev) for f, name in zip(frames, self.names)]
-        self.grad_history["step"].append(frames[0].step)
-        for key, f in zip(("d", "f"), frames):
-            self.grad_history[key].append(float(np.linalg.norm(f.arrows, axis=1).mean()) if len(f.arrows) else None)
-        curves = None
+    def panels(self, frames: list[Frame], charts: bool) -> list[dict]:
+        """Both layered views side by side and, when ``charts``, the W1 and gradient-size curves."""
+        panels = [layered_view(f, self.layers, f"{name} · step {f.step}", key)
+                  for f, name, key in zip(frames, self.names, ("left", "right"))]
+        g = self.grad_history
+        if not g["step"] or g["step"][-1] != frames[0].step:
+            g["step"].append(frames[0].step)
+            for key, f in zip(("d", "f"), frames):
+                g[key].append(float(np.linalg.norm(f.arrows, axis=1).mean()) if len(f.arrows) else None)
         if charts:
             d, f = self.runs
-            g = self.grad_history
-            curves = pair_history_figure(d.metrics["step"], d.metrics["w1"], f.metrics["w1"],
-                                         g["step"], g["d"], g["f"], self.names, rev)
-        return views[0], views[1], curves, self.status()
+            panels += pair_charts(d.metrics["step"], d.metrics["w1"], f.metrics["w1"], g["step"], g["d"], g["f"],
+                                  self.names)
+        return panels
 
     def status(self) -> str:
         d, f = self.runs

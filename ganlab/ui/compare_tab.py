@@ -9,6 +9,7 @@ from ganlab.config import _number
 from ganlab.errors import GanlabError
 from ganlab.optimality import line_example, two_gaussians_profiles
 from ganlab.ui.compare_session import CRITICS, CompareSession
+from ganlab.ui.live_view import live_view, nudge
 from ganlab.viz.compare import line_example_figure, two_gaussians_figure
 
 PAIR_CAPTION = ("Left: the discriminator's probability D(x); right: the critic's score f(x). Both generators start "
@@ -48,13 +49,9 @@ def build(app: gr.Blocks) -> None:
         play = gr.Button("▶ Play both", variant="primary", elem_id="cmp-play")
         pause = gr.Button("❚❚ Pause", elem_id="cmp-pause")
         reset = gr.Button("↺ Reset", elem_id="cmp-reset")
-    status = gr.Markdown(elem_id="cmp-status")
-    with gr.Row():
-        left = gr.Plot(label="discriminator", elem_id="cmp-left")
-        right = gr.Plot(label="critic", elem_id="cmp-right")
-    gr.Markdown(PAIR_CAPTION)
-    curves = gr.Plot(label="W1 and gradient size", elem_id="cmp-curves")
-    gr.Markdown(CURVES_CAPTION)
+    live = live_view("cmp-live", "cmp-status", "press <b>Play both</b> to train them side by side",
+                     CompareSession.frame_period, pair=True)
+    gr.Markdown(f"{PAIR_CAPTION}\n\n{CURVES_CAPTION}")
     with gr.Accordion("Two Gaussians: D* saturates, the critic stays linear", open=True):
         gauss_go = gr.Button("train both to optimality (≈ 5 s)", elem_id="cmp-gauss")
         gauss_plot = gr.Plot(label="along the line through the means", elem_id="cmp-gauss-plot")
@@ -65,7 +62,7 @@ def build(app: gr.Blocks) -> None:
         line_plot = gr.Plot(label="divergences against θ", elem_id="cmp-line-plot")
         gr.Markdown(LINE_CAPTION)
 
-    outputs = [state, left, right, curves, status]
+    outputs = [state, live]
 
     def choice(d, g, c, s):
         if s is None or s < 0 or s != int(s):
@@ -73,12 +70,12 @@ def build(app: gr.Blocks) -> None:
         return d, g, c, int(s)
 
     def draw(session):
-        l, r, c, text = session.figures()
-        return session, l, r, c, text
+        return session, nudge(session)
 
     def on_load(session, d, g, c, s):
         session = session or CompareSession(*choice(d, g, c, s))
-        session.snapshot(measure=True)
+        if not session.runs[0].metrics["step"]:
+            session.snapshot(measure=True)
         return draw(session)
 
     def on_play(session, d, g, c, s):
@@ -86,19 +83,19 @@ def build(app: gr.Blocks) -> None:
             picked = choice(d, g, c, s)
         except GanlabError as exc:
             session.message = f"⚠ {exc}"
-            yield draw(session)
-            return
+            return draw(session)
         if session.playing:
-            yield draw(session)
-            return
+            return draw(session)
         if picked != session.choice:
             session.reset(*picked)
-        for l, r, cur, text in session.play():
-            yield session, l, r, cur if cur is not None else gr.skip(), text
+        session.start()
+        return draw(session)
 
     def on_pause(session):
-        if session is not None:
-            session.playing = False
+        if session is None:
+            return gr.skip()
+        session.pause()
+        return nudge(session)
 
     def on_reset(session, d, g, c, s):
         session.playing = False
@@ -124,7 +121,7 @@ def build(app: gr.Blocks) -> None:
     app.load(on_theta, [theta], [line_plot, line_numbers], api_visibility="private")
     play.click(on_play, [state, *controls], outputs, concurrency_limit=None, show_progress="hidden",
                api_visibility="private")
-    pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
+    pause.click(on_pause, [state], live, concurrency_limit=None, queue=False, api_visibility="private")
     reset.click(on_reset, [state, *controls], outputs, api_visibility="private")
     gauss_go.click(on_gauss, None, gauss_plot, api_visibility="private")
     theta.change(on_theta, [theta], [line_plot, line_numbers], show_progress="hidden", api_visibility="private")

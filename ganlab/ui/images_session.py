@@ -5,15 +5,19 @@ import numpy as np
 
 from ganlab.image_experiment import ImageConfig
 from ganlab.live_images import LiveImageRun
+from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession
-from ganlab.viz.charts import image_history_figure, mode_bars
+from ganlab.viz.live import bars_panel, image_charts, image_panel
+
+GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the same classes y) every frame, so you "
+                "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
 
 
 class ImageSession(LiveSession):
-    """Grids twice a second; classifier metrics every 5th frame (they take ~0.1 s)."""
+    """At most 2.5 grids a second; the classifier's metrics every 5 s of play (they take ~0.1 s)."""
 
-    frame_period = 0.5
-    measure_every = 5
+    frame_period = 0.4
+    measure_period = 5.0
 
     def __init__(self, config: ImageConfig, device: str = "auto"):
         super().__init__([LiveImageRun(config, device)])
@@ -26,37 +30,41 @@ class ImageSession(LiveSession):
     def reset(self, config: ImageConfig) -> None:
         with self.lock:
             self.run.reset(config)
-            self.revision += 1
             self.message = "reset: fresh networks"
 
-    def snapshot(self, measure: bool = False) -> list[np.ndarray]:
-        with self.lock:
-            if measure:
-                self.fid_real = self.run.measure()["fid_real"]
-            return [self.run.frame()]
+    def advance(self) -> None:
+        # Convolutions use the cores the CLI uses (2) while this is the only run training on the
+        # server; with more students playing, one thread each shares the cores fairly.
+        capacity.use_threads(capacity.IMAGE_THREADS if capacity.SLOTS.in_use <= 1 else 1)
+        self.run.advance(0.1)  # a step takes ~16 ms: longer slices, fewer hand-overs of the lock
 
-    def figures(self, frames=None, charts: bool = True) -> tuple:
-        """(8×8 grid, curves, class histogram, status); curves and histogram None when not redrawn."""
-        grid = (frames or self.snapshot())[0]
-        if not charts:
-            return grid, None, None, self.status()
+    def measure(self) -> None:
+        self.fid_real = self.run.measure()["fid_real"]
+
+    def frames(self) -> list[np.ndarray]:
+        return [self.run.frame()]
+
+    def panels(self, frames: list[np.ndarray], charts: bool) -> list[dict]:
+        """The 8 × 8 grid, and (when ``charts``) the class histogram and the six chart panels."""
         run = self.run
-        rev = str(self.revision)
-        critic = run.experiment.trainer.objective.is_critic
-        hist = image_history_figure(run.history, run.metrics, critic, self.fid_real, rev)
-        counts = run.last_histogram
-        bars = mode_bars(counts, sum(counts) if counts else 0, rev, "generated samples per class (the classifier's verdict)",
-                         list(run.experiment.dataset.class_names), "class")
-        return grid, hist, bars, self.status()
+        panels = [image_panel(frames[0], f"8 × 8 samples from a fixed z · step {run.step}", "grid", GRID_CAPTION)]
+        if charts:
+            panels.append(bars_panel(run.last_histogram, "generated samples per class (the classifier's verdict)",
+                                     "histogram", list(run.experiment.dataset.class_names), "class"))
+            panels += image_charts(run.history, run.metrics, run.experiment.trainer.objective.is_critic, self.fid_real)
+        return panels
 
     def status(self) -> str:
         run = self.run
         exp = run.experiment
         parts = [f"**step {run.step}**", f"{run.images_per_second:.0f} images/s on {exp.device}"
                  + (" (bf16)" if exp.trainer.autocast is not None else ""), exp.dataset.describe()]
+        if self.playing:
+            parts.append(f"{self.fps:.1f} frames/s")
         m = run.metrics
         if m["step"]:
             parts.append(f"classes **{m['classes_covered'][-1]}/10** · class KL **{m['class_kl'][-1]:.3f}** · "
                          f"confidence **{m['mean_confidence'][-1]:.2f}** · Fréchet **{m['fid'][-1]:.1f}**"
-                         + (f" (real vs real {self.fid_real:.1f})" if self.fid_real is not None else ""))
+                         + (f" (real vs real {self.fid_real:.1f})" if self.fid_real is not None else "")
+                         + f" · *metrics every {self.measure_period:g} s of play on {run.measure_samples} samples*")
         return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")

@@ -14,6 +14,7 @@ from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.ui.controls import control_values
 from ganlab.ui.images_session import ImageSession
+from ganlab.ui.live_view import live_view, nudge
 from ganlab.ui.presenter import ADVANCED
 
 START = recommended_image_config()
@@ -24,9 +25,7 @@ FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", li
           ("lr_g", "generator learning rate", float), ("lr_d", "discriminator learning rate", float),
           ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int),
           ("conditional", "class-conditional: G(z, y) and a projection D(x, y)", bool)]
-GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the same classes y) every frame, so you "
-                "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
-CURVES_CAPTION = ("Losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
+CURVES_CAPTION = ("**Charts**: losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
                   "samples: classes covered, KL of the class histogram from uniform (log 10 = 2.30 means one class: "
                   "mode collapse), mean confidence, and the Fréchet distance on its features (dotted: real vs real).")
 
@@ -47,7 +46,6 @@ def build(app: gr.Blocks) -> None:
                 play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
                 pause = gr.Button("❚❚ Pause", elem_id="img-pause")
                 reset = gr.Button("↺ Reset", elem_id="img-reset")
-            status = gr.Markdown("press **Play** to train a DCGAN live (MNIST data ships with ganlab; runs on CUDA when present)", elem_id="img-status")
             for name, label, kind in FIELDS:
                 value = getattr(START, name)
                 extra = {} if name == "data" else {"elem_classes": ADVANCED}  # presenter mode keeps the dataset only
@@ -59,13 +57,11 @@ def build(app: gr.Blocks) -> None:
                     widgets.append(gr.Number(value, label=label, precision=0 if kind is int else None, **extra))
             download = gr.Button("download the generator (safetensors)")
             saved = gr.File(label="generator", interactive=False)
-        with gr.Column(scale=1):
-            grid = gr.Image(label="8 × 8 samples from a fixed z", elem_id="img-grid", height=420, show_label=True)
-            gr.Markdown(GRID_CAPTION)
-            bars = gr.Plot(label="class histogram", elem_id="img-bars")
-    curves = gr.Plot(label="training curves and image metrics", elem_id="img-curves")
-    gr.Markdown(CURVES_CAPTION)
-    outputs = [state, grid, curves, bars, status]
+        with gr.Column(scale=2):
+            live = live_view("img-live", "img-status", "press <b>Play</b> to train a DCGAN live (MNIST data ships "
+                             "with ganlab; runs on CUDA when present)", ImageSession.frame_period)
+            gr.Markdown(CURVES_CAPTION)
+    outputs = [state, live]
 
     def ensure(session, values):
         if session is None:
@@ -73,26 +69,27 @@ def build(app: gr.Blocks) -> None:
         return session
 
     def draw(session):
-        g, c, b, text = session.figures()
-        return session, g, c, b, text
+        return session, nudge(session)
 
     def on_play(session, *values):
+        session = session or ImageSession(START)
         try:
-            session = ensure(session, values)
             config = _config(values)
         except GanlabError as exc:
-            yield session, gr.skip(), gr.skip(), gr.skip(), f"⚠ {exc}"
-            return
+            session.message = f"⚠ {exc}"
+            return draw(session)
         if session.playing:
-            return
+            return draw(session)
         if config != session.run.config:
             session.reset(config)
-        for g, c, b, text in session.play():
-            yield session, g, c if c is not None else gr.skip(), b if b is not None else gr.skip(), text
+        session.start()
+        return draw(session)
 
     def on_pause(session):
-        if session is not None:
-            session.playing = False
+        if session is None:
+            return gr.skip()
+        session.pause()
+        return nudge(session)
 
     def on_reset(session, *values):
         try:
@@ -101,7 +98,7 @@ def build(app: gr.Blocks) -> None:
             session.reset(_config(values))
         except GanlabError as exc:
             if session is None:
-                return None, gr.skip(), gr.skip(), gr.skip(), f"⚠ {exc}"
+                return None, gr.skip()
             session.message = f"⚠ {exc} (kept the current run)"
         return draw(session)
 
@@ -116,6 +113,6 @@ def build(app: gr.Blocks) -> None:
         return path
 
     play.click(on_play, [state, *widgets], outputs, concurrency_limit=None, show_progress="hidden", api_visibility="private")
-    pause.click(on_pause, [state], None, concurrency_limit=None, queue=False, api_visibility="private")
+    pause.click(on_pause, [state], live, concurrency_limit=None, queue=False, api_visibility="private")
     reset.click(on_reset, [state, *widgets], outputs, api_visibility="private")
     download.click(on_download, [state], saved, api_visibility="private")

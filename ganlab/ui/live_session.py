@@ -21,7 +21,7 @@ from ganlab.live import Frame, LiveToyRun
 from ganlab.ui import capacity
 
 FRAME_PERIOD = 0.2  # the shortest time between two frames a page asks for (5 frames/s at most)
-TRAIN_SLICE = 0.02  # seconds the background trainer holds the lock at a time
+TRAIN_SLICE = 0.05  # seconds the background trainer holds the lock at a time
 WATCHDOG_SECONDS = 3.0  # a playing run pauses when no frame was asked for this long
 CHART_PERIOD = 1.0  # charts travel with at most one frame a second while playing
 
@@ -84,6 +84,7 @@ class LiveSession:
 
     def advance(self) -> None:
         """One training slice: the first run for TRAIN_SLICE seconds, the others the same number of steps."""
+        capacity.use_threads(1)  # small networks run fastest on one thread (an image run may have set two)
         n = self.runs[0].advance(TRAIN_SLICE / len(self.runs), self.steps_per_frame)
         for run in self.runs[1:]:
             run.advance(math.inf, n)

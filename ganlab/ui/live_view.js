@@ -24,11 +24,12 @@
 
   function view(panel) {
     let v = views[panel.key];
-    if (v && v.box.isConnected) return v;
+    if (v && v.box.isConnected && v.kind === panel.kind) return v;
+    if (v) v.box.remove();
     const box = document.createElement("div");
     box.className = "gl-panel gl-" + panel.kind;
     box.dataset.key = panel.key;
-    v = { box, hidden: new Set(), data: null };
+    v = { box, kind: panel.kind, hidden: new Set(), data: null };
     if (panel.kind === "image") {
       v.title = box.appendChild(document.createElement("div"));
       v.title.className = "gl-title";

@@ -1,5 +1,8 @@
-"""Plotly figure builders: pure functions, data in, figure out. They never train."""
-from ganlab.viz.charts import history_figure, mode_bars
-from ganlab.viz.layered import LAYERS, layered_figure
+"""What the UI draws, as pure functions (data in, figure or frame out). They never train.
 
-__all__ = ["LAYERS", "history_figure", "layered_figure", "mode_bars"]
+``live``: the frames of the live views (drawn in the page on canvases); ``raster``: the same view as
+pixels for GIFs; ``compare``, ``transport``, ``images``: Plotly figures and pictures of the other tabs.
+"""
+from ganlab.viz.live import LAYERS, bars_panel, image_charts, layered_view, pair_charts, toy_charts
+
+__all__ = ["LAYERS", "bars_panel", "image_charts", "layered_view", "pair_charts", "toy_charts"]

@@ -1,4 +1,4 @@
-"""Figures of the Critic vs Discriminator tab: lockstep curves, optimal D vs f, the line example."""
+"""Figures of the Critic vs Discriminator tab: optimal D vs f, the line example (the live curves are in ``viz.live``)."""
 from __future__ import annotations
 
 import math
@@ -13,25 +13,6 @@ def _fig(data: list, layout: dict) -> go.Figure:
     layout.setdefault("plot_bgcolor", "white")
     layout.setdefault("margin", dict(l=50, r=10, t=40, b=40))
     return go.Figure(dict(data=data, layout=layout), _validate=False)
-
-
-def pair_history_figure(steps: list, w1_d: list, w1_f: list, grad_steps: list, grad_d: list, grad_f: list,
-                        names: tuple[str, str], revision: str = "run") -> go.Figure:
-    """Exact W1 of both generators over time (left) and the mean ‖−∂L_G/∂x‖ at their fakes (right, log)."""
-    def line(steps, y, name, color, axis):
-        pairs = [(s, v) for s, v in zip(steps, y) if v is not None and v > 0]
-        xs, ys = (list(t) for t in zip(*pairs)) if pairs else ([], [])
-        return dict(type="scatter", x=xs, y=[round(v, 6) for v in ys], mode="lines", name=name,
-                    line=dict(color=color), xaxis=f"x{axis}", yaxis=f"y{axis}", legendgroup=name,
-                    showlegend=axis == "")
-    data = [line(steps, w1_d, names[0], D_COLOR, ""), line(steps, w1_f, names[1], F_COLOR, ""),
-            line(grad_steps, grad_d, names[0], D_COLOR, "2"), line(grad_steps, grad_f, names[1], F_COLOR, "2")]
-    layout = dict(
-        xaxis=dict(domain=[0, 0.46], title=dict(text="step")), yaxis=dict(title=dict(text="exact W1 to the data")),
-        xaxis2=dict(domain=[0.56, 1], anchor="y2", title=dict(text="step")),
-        yaxis2=dict(anchor="x2", type="log", title=dict(text="mean ‖−∂L_G/∂x‖ at the fakes")),
-        height=330, uirevision=revision, legend=dict(orientation="h", y=1.15, x=0))
-    return _fig(data, layout)
 
 
 def two_gaussians_figure(prof: dict) -> go.Figure:
