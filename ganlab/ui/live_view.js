@@ -7,7 +7,7 @@
   if (!root || root.__ganlab) return;
   const PERIOD = Number(root.dataset.period || 200);  // ms: the fastest pace (while playing)
   const IDLE = 1000, HIDDEN = 1000, RETRY = 2000;
-  const stats = { frames: 0, asked: 0, draws: [], layered: [], errors: 0 };
+  const stats = { frames: 0, asked: 0, draws: [], layered: [], errors: 0, titles: {} };
   root.__ganlab = stats;
   const statusBox = root.querySelector(".gl-status");
   const panelsBox = root.querySelector(".gl-panels");
@@ -290,6 +290,7 @@
     for (const p of reply.panels || []) {
       const v = view(p), t0 = performance.now();
       v.data = p;
+      stats.titles[p.key] = p.title;
       if (p.kind === "layered") drawLayered(v, p);
       else if (p.kind === "lines") drawLines(v, p);
       else if (p.kind === "bars") drawBars(v, p);

@@ -1,0 +1,136 @@
+"""Live views paced by the browser, in Chromium at normal speed and at DevTools' low-end 6× CPU throttling.
+
+For Toy 2D, Critic vs Discriminator and MNIST: play 20 s and check that the page never freezes (the
+status reads within 1 s, long tasks stay under half the wall time), that frames keep coming
+(≥ 2/s at 1×, ≥ 0.5/s at 6×) and that Pause takes effect within 1 s. At 1× the toy trainer keeps
+≥ 80% of `python -m ganlab bench toy`'s steps/s for the same preset, measured in the same run.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+TABS = {"toy": None, "cmp": "Critic vs Discriminator", "img": "MNIST"}
+PLAY_SECONDS = 20
+LONG_TASKS = """() => { window.__longTasks = 0;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks += e.duration; })
+    .observe({ type: "longtask" }); }"""
+
+
+def _frames(page, prefix: str) -> int:
+    return page.evaluate(f"document.querySelector('#{prefix}-live .gl-live').__ganlab.frames")
+
+
+def _timed_read(page, selector: str) -> tuple[str, float]:
+    start = time.perf_counter()
+    text = page.inner_text(selector, timeout=5000)
+    return text, time.perf_counter() - start
+
+
+def _play(browser, app_url, prefix: str, throttle: float) -> dict:
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url)
+    page.wait_for_selector("#toy-live canvas", timeout=60000)
+    if TABS[prefix]:
+        page.get_by_role("tab", name=TABS[prefix]).click()
+    status = f"#{prefix}-status"
+    page.wait_for_selector(status, state="visible", timeout=30000)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    page.evaluate(LONG_TASKS)
+    page.click(f"#{prefix}-play")
+    page.wait_for_function(f"/step [1-9]/.test(document.querySelector('{status}').innerText)", timeout=60000)
+    frames0, start = _frames(page, prefix), time.perf_counter()
+    slowest_read = 0.0
+    while time.perf_counter() - start < PLAY_SECONDS:
+        time.sleep(1.0)
+        text, took = _timed_read(page, status)
+        slowest_read = max(slowest_read, took)
+    wall = time.perf_counter() - start
+    frames = _frames(page, prefix) - frames0
+    long_tasks = page.evaluate("window.__longTasks") / 1000
+    layered = page.evaluate("performance.getEntriesByName('ganlab-layered').map(e => e.duration)")
+    clicked = time.perf_counter()
+    page.click(f"#{prefix}-pause")
+    page.wait_for_function(f"document.querySelector('{status}').innerText.includes('paused')", timeout=10000)
+    pause_took = time.perf_counter() - clicked
+    text = page.inner_text(status)
+    page.close()
+    return {"fps": frames / wall, "long_share": long_tasks / wall, "slowest_read": slowest_read,
+            "pause": pause_took, "status": text, "errors": errors, "layered_ms": sorted(layered)}
+
+
+@pytest.mark.parametrize("throttle", [1, 6])
+@pytest.mark.parametrize("prefix", list(TABS))
+def test_live_view_never_freezes(app_url, browser, prefix, throttle):
+    r = _play(browser, app_url, prefix, throttle)
+    median_draw = r["layered_ms"][len(r["layered_ms"]) // 2] if r["layered_ms"] else None
+    print(f"\n{prefix} at {throttle}×: {r['fps']:.2f} frames/s, long tasks {100 * r['long_share']:.0f}% of the time, "
+          f"slowest status read {r['slowest_read']:.2f} s, pause {r['pause']:.2f} s, layered view drawn in "
+          f"{median_draw} ms (median); {r['status'][:90]!r}")
+    assert not r["errors"], r["errors"]
+    assert r["slowest_read"] < 1.0
+    assert r["pause"] < 1.0
+    assert r["long_share"] < 0.5
+    assert r["fps"] >= (2.0 if throttle == 1 else 0.5)
+    if median_draw is not None and throttle == 1:
+        assert median_draw <= 15.0
+
+
+def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(app_url, browser):
+    r = _play(browser, app_url, "toy", 1)
+    live = float(re.search(r"(\d+) steps/s", r["status"]).group(1))
+    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "toy", "--preset", "nonsaturating", "--json"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    bench = json.loads(out.stdout.strip().splitlines()[-1])["rows"][0]["ganlab_steps_per_second"]
+    print(f"\nlive with the page open: {live:.0f} steps/s; bench toy --preset nonsaturating: {bench:.0f} "
+          f"steps/s ({100 * live / bench:.0f}%)")
+    assert live >= 0.8 * bench
+
+
+def test_a_closed_page_frees_its_training_slot_within_5_s(browser):
+    """With room for one training run, a second student can play 5 s after the first one's page closed."""
+    from conftest import _free_port
+
+    port = _free_port()
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GANLAB_MAX_TRAINING="1", GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        first = browser.new_page()
+        deadline = time.time() + 60
+        while True:
+            try:
+                first.goto(url)
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        first.wait_for_selector("#toy-live canvas", timeout=60000)
+        first.click("#toy-play")
+        first.wait_for_function("/step [1-9]/.test(document.querySelector('#toy-status').innerText)", timeout=30000)
+        second = browser.new_page()
+        second.goto(url)
+        second.wait_for_selector("#toy-live canvas", timeout=60000)
+        second.click("#toy-play")
+        second.wait_for_function("document.querySelector('#toy-status').innerText.toLowerCase().includes('please wait')",
+                                 timeout=10000)
+        first.close()  # mid-play
+        time.sleep(5.0)
+        second.click("#toy-play")
+        second.wait_for_function("/steps\\/s/.test(document.querySelector('#toy-status').innerText)", timeout=5000)
+        assert "please wait" not in second.inner_text("#toy-status").lower()
+        second.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
