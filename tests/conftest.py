@@ -88,3 +88,13 @@ def browser():
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_pages(request):
+    """A browser test that fails half-way still closes its pages, so its session stops training
+    (the page's watchdog) and the next tests find the server idle."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()

@@ -43,7 +43,7 @@ def test_toy_tab_trains_live(app_url, browser):
             break
     assert step > 500, f"only {step} steps after Play"
     assert len(seen_modes) > 1, "the modes-covered number never changed"
-    assert page.evaluate("document.querySelector('#toy-live .gl-live').__ganlab.frames") > frames0 + 10  # redrawn
+    assert page.evaluate("document.querySelector('#toy-live .gl-live').__ganlab.frames") > frames0 + 3  # redrawn
     rate = re.search(r"(\d+) steps/s · ([\d.]+) frames/s", page.inner_text("#toy-status"))
     assert rate and float(rate.group(2)) >= 2.0
 

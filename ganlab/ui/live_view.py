@@ -32,7 +32,7 @@ CSS = """
 .gl-pair .gl-lines { flex: 1 1 45%; }
 .gl-caption { font-size: 0.85rem; color: #555; margin: 2px 0 8px 0; line-height: 1.35; }
 .gl-title { font-weight: 600; font-size: 0.9rem; margin-bottom: 4px; }
-.gl-image img { width: 448px; max-width: 100%; image-rendering: pixelated; image-rendering: crisp-edges; display: block; }
+.gl-image img { width: 448px; max-width: 100%; image-rendering: pixelated; display: block; }
 .gl-tip { position: absolute; display: none; pointer-events: none; background: rgba(255,255,255,0.95);
           border: 1px solid #ccc; padding: 2px 6px; font-size: 11px; z-index: 5; white-space: nowrap; }
 body.presenter .gl-image img { width: 640px; }
