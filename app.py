@@ -3,9 +3,7 @@
 Environment: GRADIO_SERVER_PORT (default 7860) and GRADIO_SERVER_NAME (default 127.0.0.1), as Gradio
 documents them; GANLAB_PORT is an alias for the port.
 """
-from ganlab.ui import build_app, capacity, launch_options
+from ganlab.ui import build_app, launch_options
 
 if __name__ == "__main__":
-    app = build_app().queue(default_concurrency_limit=None)
-    capacity.calm_queue(app)
-    app.launch(**launch_options())
+    build_app().launch(**launch_options())

@@ -22,14 +22,19 @@ def pick_device(name: str = "auto") -> torch.device:
 
 
 @functools.cache
+def _cpu_flags() -> set[str]:
+    """The CPU's feature flags from ``/proc/cpuinfo`` (empty where there is none)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            line = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return set()
+    return set(line.partition(":")[2].split())
+
+
 def cpu_has_fast_bf16() -> bool:
     """True when the CPU multiplies bfloat16 matrices natively (AVX512-BF16 or AMX)."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = f.read()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    return bool({"avx512_bf16", "amx_bf16"} & _cpu_flags())
 
 
 BF16_MIN_WIDTH_CPU = 256  # below this, casts cost more than bf16 matmuls save (measured: 64 → slower)
@@ -85,11 +90,6 @@ def cpu_model() -> str:
 
 def machine_description() -> dict:
     """What a speed figure was measured on: CPU model, native bf16 / AMX, torch threads, torch version."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            flags = next((line for line in f if line.startswith("flags")), "")
-    except OSError:
-        flags = ""
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "bf16": "avx512_bf16" in flags or "amx_bf16" in flags,
-            "amx": "amx_tile" in flags, "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "bf16": cpu_has_fast_bf16(), "amx": "amx_tile" in _cpu_flags(),
+            "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
 

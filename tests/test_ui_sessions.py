@@ -24,7 +24,7 @@ def test_lockstep_advances_both_runs_by_the_same_steps():
         session.advance()
     d, f = session.runs
     assert d.step == f.step > 0
-    session.snapshot(measure=True)
+    session.measure_now()
     frame = session.payload()
     kinds = [p["kind"] for p in frame["panels"]]
     assert kinds == ["layered", "layered", "lines", "lines"]

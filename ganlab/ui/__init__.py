@@ -5,7 +5,8 @@ import os
 
 
 def build_app():
-    """The multi-tab ganlab app (``gradio.Blocks``)."""
+    """The multi-tab ganlab app (``gradio.Blocks``), queued: no limit on concurrent events, since
+    each session's work is its own, and an idle queue that polls gently (``capacity.calm_queue``)."""
     import gradio as gr
     import torch
 
@@ -30,6 +31,8 @@ def build_app():
             for label, tab_id, module in tabs:
                 with gr.Tab(label, id=tab_id):
                     module.build(app)
+    app.queue(default_concurrency_limit=None)
+    capacity.calm_queue(app)
     return app
 
 

@@ -75,7 +75,7 @@ def build(app: gr.Blocks) -> None:
     def on_load(session, d, g, c, s):
         session = session or CompareSession(*choice(d, g, c, s))
         if not session.runs[0].metrics["step"]:
-            session.snapshot(measure=True)
+            session.measure_now()
         return draw(session)
 
     def on_play(session, d, g, c, s):
@@ -104,7 +104,7 @@ def build(app: gr.Blocks) -> None:
             session.message = "reset: both generators start again from the same weights"
         except GanlabError as exc:
             session.message = f"⚠ {exc}"
-        session.snapshot(measure=True)
+        session.measure_now()
         return draw(session)
 
     def on_gauss():

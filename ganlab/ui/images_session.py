@@ -9,6 +9,7 @@ from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession
 from ganlab.viz.live import bars_panel, image_charts, image_panel
 
+IMAGE_SLICE = 0.1  # seconds per training slice: a step takes ~16 ms, so fewer hand-overs of the lock
 GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the same classes y) every frame, so you "
                 "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
 
@@ -36,7 +37,7 @@ class ImageSession(LiveSession):
         # Convolutions use the cores the CLI uses (2) while this is the only run training on the
         # server; with more students playing, one thread each shares the cores fairly.
         capacity.use_threads(capacity.IMAGE_THREADS if capacity.SLOTS.in_use <= 1 else 1)
-        self.run.advance(0.1)  # a step takes ~16 ms: longer slices, fewer hand-overs of the lock
+        self.run.advance(IMAGE_SLICE)
 
     def measure(self) -> None:
         self.fid_real = self.run.measure()["fid_real"]
@@ -66,5 +67,5 @@ class ImageSession(LiveSession):
             parts.append(f"classes **{m['classes_covered'][-1]}/10** · class KL **{m['class_kl'][-1]:.3f}** · "
                          f"confidence **{m['mean_confidence'][-1]:.2f}** · Fréchet **{m['fid'][-1]:.1f}**"
                          + (f" (real vs real {self.fid_real:.1f})" if self.fid_real is not None else "")
-                         + f" · *metrics every {self.measure_period:g} s of play on {run.measure_samples} samples*")
+                         + f" · *metrics every {self.measure_every:g} s of play on {run.measure_samples} samples*")
         return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")

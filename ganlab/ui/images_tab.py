@@ -64,19 +64,22 @@ def build(app: gr.Blocks) -> None:
     outputs = [state, live]
 
     def ensure(session, values):
-        if session is None:
-            session = ImageSession(_config(values))
-        return session
+        """(session, config, error): the session (built from the controls' config when there is none
+        yet, from the recommended one when the controls hold a bad value) and the controls' config, or
+        the error that config raised."""
+        try:
+            config = _config(values)
+        except GanlabError as exc:
+            return session or ImageSession(START), None, exc
+        return session or ImageSession(config), config, None
 
     def draw(session):
         return session, nudge(session)
 
     def on_play(session, *values):
-        session = session or ImageSession(START)
-        try:
-            config = _config(values)
-        except GanlabError as exc:
-            session.message = f"⚠ {exc}"
+        session, config, error = ensure(session, values)
+        if error is not None:
+            session.message = f"⚠ {error}"
             return draw(session)
         if session.playing:
             return draw(session)
@@ -92,14 +95,13 @@ def build(app: gr.Blocks) -> None:
         return nudge(session)
 
     def on_reset(session, *values):
-        try:
-            session = ensure(session, values)
-            session.playing = False
-            session.reset(_config(values))
-        except GanlabError as exc:
-            if session is None:
-                return None, gr.skip()
-            session.message = f"⚠ {exc} (kept the current run)"
+        fresh = session is None
+        session, config, error = ensure(session, values)
+        session.playing = False
+        if error is not None:
+            session.message = f"⚠ {error} (kept the current run)"
+        elif not fresh:
+            session.reset(config)
         return draw(session)
 
     def on_download(session):

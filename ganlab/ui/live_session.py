@@ -13,11 +13,11 @@ import math
 import secrets
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterator
 
 from ganlab.errors import GanlabError
-from ganlab.live import Frame, LiveToyRun
 from ganlab.ui import capacity
 
 FRAME_PERIOD = 0.2  # the shortest time between two frames a page asks for (5 frames/s at most)
@@ -25,14 +25,22 @@ TRAIN_SLICE = 0.05  # seconds the background trainer holds the lock at a time
 WATCHDOG_SECONDS = 3.0  # a playing run pauses when no frame was asked for this long
 CHART_PERIOD = 1.0  # charts travel with at most one frame a second while playing
 
+# Every live session by its token, for the page's frame requests (``ui.live_view``). Weak: a session
+# lives in its tab's gr.State and leaves this registry when Gradio drops it.
+_SESSIONS: weakref.WeakValueDictionary[str, LiveSession] = weakref.WeakValueDictionary()
+
+
+def find(token: str) -> LiveSession | None:
+    """The live session with this token, if it still exists."""
+    return _SESSIONS.get(token)
+
 
 class LiveSession:
     """Base of one browser session's live state; subclasses say what to draw (``panels``, ``status``)."""
 
     layers: tuple[str, ...] = ("surface", "real", "fake", "arrows", "manifold")
     frame_period: float = FRAME_PERIOD
-    measure_period: float = 1.0  # seconds of play between metric measurements (× sessions playing)
-    measure_note: str = ""  # how often and on how many samples, said on the page
+    measure_period: float = 1.0  # seconds of play between metric measurements, with one session playing
 
     def __init__(self, runs: list):
         self.runs = runs
@@ -44,6 +52,7 @@ class LiveSession:
         self.fps = 0.0  # frames the page asked for, per second, while playing
         self.revision = 0  # bumps on every command that changes what the page shows
         self.token = secrets.token_urlsafe(16)  # the page's handle on this session (see ui.live_view)
+        _SESSIONS[self.token] = self
         self._thread: threading.Thread | None = None
         self._asked_at = time.monotonic()
         self._served: deque[float] = deque(maxlen=64)
@@ -75,12 +84,15 @@ class LiveSession:
     def frames(self) -> list:
         return [run.frame("arrows" in self.layers, "manifold" in self.layers) for run in self.runs]
 
-    def snapshot(self, measure: bool = False) -> list:
-        """Frames of every run (and fresh metrics when ``measure``), taken under the lock."""
+    def snapshot(self) -> list:
+        """Frames of every run, taken under the lock."""
         with self.lock:
-            if measure:
-                self.measure()
             return self.frames()
+
+    def measure_now(self) -> None:
+        """Measure every run now (under the lock), outside play."""
+        with self.lock:
+            self.measure()
 
     def advance(self) -> None:
         """One training slice: the first run for TRAIN_SLICE seconds, the others the same number of steps."""
@@ -89,11 +101,16 @@ class LiveSession:
         for run in self.runs[1:]:
             run.advance(math.inf, n)
 
-    def changed(self, message: str | None = None) -> None:
+    def changed(self) -> None:
         """Say that what the page shows changed outside training (a command, a setting)."""
-        if message is not None:
-            self.message = message
         self.revision += 1
+
+    @property
+    def measure_every(self) -> float:
+        """Seconds of play between measurements. Metrics (exact W1, modes) cost more than training
+        steps: with n sessions playing each measures n times less often, so a full classroom spends
+        its cores on training."""
+        return self.measure_period * max(1, capacity.SLOTS.in_use)
 
     # ------------------------------------------------------------------ playing
     def start(self, max_seconds: float | None = None) -> bool:
@@ -104,7 +121,7 @@ class LiveSession:
         if not self.runs:
             return False
         if not capacity.SLOTS.try_acquire():
-            self.changed(capacity.SLOTS.busy_message())
+            self.message = capacity.SLOTS.busy_message()
             return False
         if self._thread is not None:
             self._thread.join()
@@ -119,7 +136,7 @@ class LiveSession:
     def pause(self, message: str = "paused") -> None:
         if self.playing:
             self.playing = False
-            self.changed(message)
+            self.message = message
 
     def touch(self) -> None:
         """The page asked for a frame: it is still there."""
@@ -145,9 +162,7 @@ class LiveSession:
                         break
                     try:
                         self.advance()
-                        # metrics (exact W1, modes) cost more than training steps: with n sessions playing,
-                        # each measures n times less often, so a full classroom spends its cores on training
-                        if now - measured >= self.measure_period * max(1, capacity.SLOTS.in_use):
+                        if now - measured >= self.measure_every:
                             self.measure()
                             measured = now
                     except GanlabError as exc:
@@ -165,7 +180,7 @@ class LiveSession:
                         self.measure()  # the paused state shows fresh metrics
             except GanlabError:
                 pass
-            self.revision += 1
+            self.changed()
             capacity.SLOTS.release()
 
     def wait(self, timeout: float | None = None) -> None:
@@ -225,12 +240,3 @@ class LiveSession:
         with self.lock:
             self.runs = []
         capacity.release_memory()
-
-
-def toy_frames_note(run: LiveToyRun, period: float) -> str:
-    """How often and on how many samples a toy run's metrics are measured, for the page."""
-    return (f"metrics every {period:g} s of play on {run.measure_points} generated samples "
-            f"(exact W1 on {run.w1_points})")
-
-
-__all__ = ["CHART_PERIOD", "FRAME_PERIOD", "Frame", "LiveSession", "WATCHDOG_SECONDS", "toy_frames_note"]

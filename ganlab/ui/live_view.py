@@ -4,20 +4,17 @@ Every live tab (Toy 2D, Critic vs Discriminator, MNIST) shows its moving parts t
 The page calls the server function ``frame`` with its session's token and the key of the frame it
 drew last; the server answers with the newest frame (``LiveSession.payload``) or "nothing new".
 The script (``live_view.js``) draws the frame, then waits at least twice as long as drawing took
-before it asks again, so the browser sets the pace. Sessions are found by token in a weak registry:
-a session lives in its tab's ``gr.State`` and leaves the registry when Gradio drops it.
+before it asks again, so the browser sets the pace. Sessions are found by token
+(``live_session.find``).
 """
 from __future__ import annotations
 
 import os
-import weakref
 from typing import Any
 
 import gradio as gr
 
-from ganlab.ui.live_session import LiveSession
-
-_SESSIONS: weakref.WeakValueDictionary[str, LiveSession] = weakref.WeakValueDictionary()
+from ganlab.ui.live_session import LiveSession, find
 with open(os.path.join(os.path.dirname(__file__), "live_view.js"), encoding="utf-8") as _f:
     SCRIPT = _f.read()
 
@@ -40,16 +37,11 @@ body.presenter .gl-status { font-size: 1.15rem; }
 """
 
 
-def register(session: LiveSession) -> str:
-    """Make ``session`` reachable from its page; returns the value for the live view (its token)."""
-    _SESSIONS[session.token] = session
-    return session.token
-
-
 def nudge(session: LiveSession) -> str:
-    """A new value for the live view, so that the page asks for a frame at once (after a command)."""
-    register(session)
-    session.revision += 1
+    """A new value for the live view (the session's token, and a count that makes it new), so that
+    the page asks for a frame at once after a command, and redraws even for a change the frame's key
+    does not see (layers, speed)."""
+    session.changed()
     return f"{session.token}#{session.revision}"
 
 
@@ -57,7 +49,7 @@ def frame(query: Any) -> dict:
     """Server function called by the page: ``{"token", "seen", "visible"}`` → the newest frame."""
     if not isinstance(query, dict):
         return {"key": "", "playing": False, "status": "⚠ bad frame request", "panels": []}
-    session = _SESSIONS.get(str(query.get("token", "")))
+    session = find(str(query.get("token", "")))
     if session is None:
         return {"key": "gone", "playing": False, "panels": [],
                 "status": "this session has ended on the server: reload the page to start again"}

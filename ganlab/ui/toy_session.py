@@ -6,8 +6,7 @@ from collections import deque
 from ganlab.config import ToyConfig
 from ganlab.errors import GanlabError
 from ganlab.live import Frame, LiveToyRun
-from ganlab.ui import capacity
-from ganlab.ui.live_session import LiveSession, toy_frames_note
+from ganlab.ui.live_session import LiveSession
 from ganlab.viz.live import bars_panel, layered_view, toy_charts
 
 
@@ -99,6 +98,7 @@ class ToySession(LiveSession):
             if m["w1_estimate"][-1] is not None:
                 parts.append(f"critic's estimate {m['w1_estimate'][-1]:.3f}")
         if m["step"]:
-            parts.append(f"*{toy_frames_note(run, self.measure_period * max(1, capacity.SLOTS.in_use))}*")
+            parts.append(f"*metrics every {self.measure_every:g} s of play on {run.measure_points} generated "
+                         f"samples (exact W1 on {run.w1_points})*")
         line = " · ".join(parts)
         return line + (f"\n\n{self.message}" if self.message else "")

@@ -173,7 +173,7 @@ def build(app: gr.Blocks) -> None:
     def on_load(session):
         session = _session(session)
         if not session.run.metrics["step"]:
-            session.run.measure()
+            session.measure_now()
         return draw(session)
 
     def on_preset(key, session):

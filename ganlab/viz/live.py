@@ -107,7 +107,7 @@ def series(name: str, steps: Sequence, values: Sequence, color: str, dash: bool 
     """One line of a chart: (step, value × scale) pairs, missing values dropped, thinned to at most
     ``MAX_POINTS`` evenly spaced points (the last one always kept). ``axis="right"``: the panel's
     second scale."""
-    pairs = [(int(s), _number(v)) for s, v in zip(steps, values) if _number(v) is not None]
+    pairs = [(int(s), y) for s, y in zip(steps, map(_number, values)) if y is not None]
     if len(pairs) > MAX_POINTS:
         idx = np.unique(np.linspace(0, len(pairs) - 1, MAX_POINTS).round().astype(int))
         pairs = [pairs[i] for i in idx]
