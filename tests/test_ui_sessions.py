@@ -74,8 +74,10 @@ def test_charts_travel_at_most_once_a_second_while_playing():
     assert counts.count(1) >= 5 and max(counts) == 8  # view only, or view + bars + 6 charts
 
 
-def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot():
+def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot(monkeypatch):
     from ganlab.ui import capacity, live_session
+
+    monkeypatch.setattr(live_session, "WATCHDOG_SECONDS", 1.0)
 
     session = ToySession(get_preset("nonsaturating").config)
     assert session.start()
@@ -84,6 +86,17 @@ def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot():
     session.wait(live_session.WATCHDOG_SECONDS + 3)
     assert not session.playing and time.monotonic() - started < live_session.WATCHDOG_SECONDS + 1
     assert "stopped asking" in session.message and capacity.SLOTS.in_use == held - 1
+
+
+def test_closing_a_page_closes_the_sessions_it_played():
+    from ganlab.ui.live_session import close_page, find
+
+    mine, other = ToySession(get_preset("nonsaturating").config), ToySession(get_preset("nonsaturating").config)
+    assert mine.start(page="page-a") and other.start(page="page-b")
+    assert find(mine.token) is mine
+    assert close_page("page-a") == 1 and close_page(None) == 0
+    assert mine.runs == [] and not mine.playing and other.playing
+    other.close()
 
 
 def test_close_frees_the_networks():

@@ -10,7 +10,8 @@ def build_app():
     import gradio as gr
     import torch
 
-    from ganlab.ui import blocks_tab, capacity, compare_tab, divergences_tab, images_tab, latent_tab, presenter, toy_tab
+    from ganlab.ui import (blocks_tab, capacity, compare_tab, divergences_tab, images_tab, latent_tab, live_view,
+                           presenter, toy_tab)
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
@@ -31,6 +32,7 @@ def build_app():
             for label, tab_id, module in tabs:
                 with gr.Tab(label, id=tab_id):
                     module.build(app)
+        app.unload(live_view.page_closed)
     app.queue(default_concurrency_limit=None)
     capacity.calm_queue(app)
     return app

@@ -78,7 +78,7 @@ def build(app: gr.Blocks) -> None:
             session.measure_now()
         return draw(session)
 
-    def on_play(session, d, g, c, s):
+    def on_play(request: gr.Request, session, d, g, c, s):
         try:
             picked = choice(d, g, c, s)
         except GanlabError as exc:
@@ -88,7 +88,7 @@ def build(app: gr.Blocks) -> None:
             return draw(session)
         if picked != session.choice:
             session.reset(*picked)
-        session.start()
+        session.start(page=request.session_hash)
         return draw(session)
 
     def on_pause(session):

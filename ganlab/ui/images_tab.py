@@ -76,7 +76,7 @@ def build(app: gr.Blocks) -> None:
     def draw(session):
         return session, nudge(session)
 
-    def on_play(session, *values):
+    def on_play(request: gr.Request, session, *values):
         session, config, error = ensure(session, values)
         if error is not None:
             session.message = f"⚠ {error}"
@@ -85,7 +85,7 @@ def build(app: gr.Blocks) -> None:
             return draw(session)
         if config != session.run.config:
             session.reset(config)
-        session.start()
+        session.start(page=request.session_hash)
         return draw(session)
 
     def on_pause(session):

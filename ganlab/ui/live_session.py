@@ -4,8 +4,11 @@ While playing, a background thread advances the session's runs in short slices u
 lock (several runs advance in lockstep: the same number of steps each) and measures them on a time
 cadence. Nothing is pushed to the browser: the page asks for a frame (``payload``) only after it
 has drawn the previous one, so a slow browser gets fewer frames, never a backlog, and always the
-newest state. A page that stops asking (closed, or hidden in the background for minutes) pauses its
-run within ``WATCHDOG_SECONDS``, which gives its training slot back to the classroom.
+newest state. A page that closes ends its sessions at once (Gradio's unload event, ``close_page``);
+a page that stops asking without closing (its connection lost, or hidden in the background for
+many minutes, where browsers run timers once a minute) pauses its run after ``WATCHDOG_SECONDS``.
+Either way the training slot goes back to the classroom. The watchdog is generous because a
+throttled browser can be busy for seconds at a time (a 5.7 s task was seen at 6× throttling).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from ganlab.ui import capacity
 
 FRAME_PERIOD = 0.2  # the shortest time between two frames a page asks for (5 frames/s at most)
 TRAIN_SLICE = 0.05  # seconds the background trainer holds the lock at a time
-WATCHDOG_SECONDS = 3.0  # a playing run pauses when no frame was asked for this long
+WATCHDOG_SECONDS = 20.0  # a playing run pauses when no frame was asked for this long
 CHART_PERIOD = 1.0  # charts travel with at most one frame a second while playing
 
 # Every live session by its token, for the page's frame requests (``ui.live_view``). Weak: a session
@@ -33,6 +36,14 @@ _SESSIONS: weakref.WeakValueDictionary[str, LiveSession] = weakref.WeakValueDict
 def find(token: str) -> LiveSession | None:
     """The live session with this token, if it still exists."""
     return _SESSIONS.get(token)
+
+
+def close_page(page: str | None) -> int:
+    """Close every session that page ``page`` (Gradio's session hash) played; returns how many."""
+    mine = [s for s in list(_SESSIONS.values()) if page is not None and s.page == page]
+    for session in mine:
+        session.close()
+    return len(mine)
 
 
 class LiveSession:
@@ -53,6 +64,7 @@ class LiveSession:
         self.revision = 0  # bumps on every command that changes what the page shows
         self.token = secrets.token_urlsafe(16)  # the page's handle on this session (see ui.live_view)
         _SESSIONS[self.token] = self
+        self.page: str | None = None  # Gradio's session hash of the page that played it
         self._thread: threading.Thread | None = None
         self._asked_at = time.monotonic()
         self._served: deque[float] = deque(maxlen=64)
@@ -113,9 +125,12 @@ class LiveSession:
         return self.measure_period * max(1, capacity.SLOTS.in_use)
 
     # ------------------------------------------------------------------ playing
-    def start(self, max_seconds: float | None = None) -> bool:
+    def start(self, max_seconds: float | None = None, page: str | None = None) -> bool:
         """Start training in the background; False (and a message) when the server already trains its
-        maximum number of sessions. Stops by itself after ``max_seconds`` (default: the server's limit)."""
+        maximum number of sessions. Stops by itself after ``max_seconds`` (default: the server's limit).
+        ``page``: the Gradio session hash of the page playing it, whose closing ends it."""
+        if page is not None:
+            self.page = page
         if self.playing:
             return True
         if not self.runs:
@@ -151,7 +166,7 @@ class LiveSession:
                 now = time.monotonic()
                 if now - self._asked_at > WATCHDOG_SECONDS:
                     self.pause(f"paused: this page stopped asking for frames for {WATCHDOG_SECONDS:.0f} s "
-                               "(closed, or hidden in the background); press Play to go on")
+                               "(connection lost, or hidden in the background); press Play to go on")
                     break
                 if now - started > max_seconds:
                     limit = " (this server's limit for one run)" if max_seconds == capacity.MAX_PLAY_SECONDS else ""

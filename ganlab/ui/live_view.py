@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from ganlab.ui.live_session import LiveSession, find
+from ganlab.ui.live_session import LiveSession, close_page, find
 with open(os.path.join(os.path.dirname(__file__), "live_view.js"), encoding="utf-8") as _f:
     SCRIPT = _f.read()
 
@@ -43,6 +43,11 @@ def nudge(session: LiveSession) -> str:
     does not see (layers, speed)."""
     session.changed()
     return f"{session.token}#{session.revision}"
+
+
+def page_closed(request: gr.Request) -> None:
+    """Gradio's unload event: the page closed, so its live sessions stop and drop their networks."""
+    close_page(request.session_hash)
 
 
 def frame(query: Any) -> dict:

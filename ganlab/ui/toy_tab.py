@@ -186,7 +186,7 @@ def build(app: gr.Blocks) -> None:
         session.message = f"preset loaded: {p.title}"
         return (*draw(session), f"*Watch for:* {p.watch_for}", *_values(p.config), gr.skip())
 
-    def on_play(session, *values):
+    def on_play(request: gr.Request, session, *values):
         session = _session(session)
         if session.playing:
             return draw(session)
@@ -195,7 +195,7 @@ def build(app: gr.Blocks) -> None:
         except GanlabError as exc:
             session.message = f"⚠ {exc}"
             return draw(session)
-        session.start()
+        session.start(page=request.session_hash)
         return draw(session)
 
     def on_pause(session):
