@@ -8,14 +8,13 @@ def build_app():
     """The multi-tab ganlab app (``gradio.Blocks``), queued: no limit on concurrent events, since
     each session's work is its own, and an idle queue that polls gently (``capacity.calm_queue``)."""
     import gradio as gr
-    import torch
 
     from ganlab.ui import (blocks_tab, capacity, compare_tab, divergences_tab, images_tab, latent_tab, live_view,
                            presenter, toy_tab)
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
-    torch.set_num_threads(1)
+    capacity.one_core_outside_training()
     capacity.tune_malloc()
 
     with gr.Blocks(title="ganlab") as app:

