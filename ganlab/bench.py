@@ -191,13 +191,14 @@ def plain_image_loop(config, dataset):
 
 
 def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, repeats: int = 3,
-                 data: str = "mnist") -> dict:
-    """Images/s of the ganlab trainer and of the notebook loop for the same networks, same process."""
+                 data: str = "mnist", precision: str = "auto") -> dict:
+    """Images/s of the ganlab trainer (in ``precision``) and of the notebook loop (float32) for the same
+    networks, in the same process."""
     from ganlab.data.images import load_images
     from ganlab.image_experiment import ImageConfig, ImageExperiment
 
     latent = 128 if arch == "seed004" else 100
-    config = ImageConfig(arch=arch, batch=batch, data=data, latent_dim=latent)
+    config = ImageConfig(arch=arch, batch=batch, data=data, latent_dim=latent, precision=precision)
     threads = torch.get_num_threads()
     exp = ImageExperiment(config, "cpu", full_data=False)
     plain = plain_image_loop(config, load_images(data, full=False))
@@ -207,7 +208,8 @@ def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, 
         ours.append(_rate(exp.trainer.step, seconds, threads) * batch)
     o, b = statistics.median(ours), statistics.median(base)
     return {"arch": arch, "batch": batch, "threads": threads, "ganlab_images_per_second": round(o, 1),
-            "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu"}
+            "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu",
+            "precision": "bf16" if exp.trainer.autocast is not None else "fp32", "asked_precision": precision}
 
 
 def bench_latent(frames: int = 16, repeats: int = 20) -> list[dict]:

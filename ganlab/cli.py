@@ -139,7 +139,7 @@ def cmd_images(args) -> int:
     from PIL import Image
 
     from ganlab.checkpoints import save_trainer
-    from ganlab.device import device_description
+    from ganlab.device import device_description, machine_description
     from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
 
     if args.threads < 1:
@@ -169,7 +169,8 @@ def cmd_images(args) -> int:
               "objective": config.objective, "lipschitz": config.lipschitz_method, "steps": exp.step,
               "seconds": round(exp.seconds, 2), "images_per_second": round(exp.step * config.batch / exp.seconds, 1),
               **metrics, "seed": config.seed, "device": str(exp.device),
-              "device_description": device_description(exp.device), "eval_samples": args.eval_samples}
+              "device_description": device_description(exp.device), "eval_samples": args.eval_samples,
+              "machine": machine_description()}
     if args.save:
         save_trainer(args.save, exp.trainer, config, "ganlab-image-v1", with_optimizer=False,
                      notes={"metrics": metrics, "seconds": result["seconds"], "device": result["device_description"]})
@@ -259,13 +260,13 @@ def cmd_presets(args) -> int:
 
 def cmd_bench(args) -> int:
     from ganlab.bench import bench_images, bench_latent, bench_toy, format_table
-    from ganlab.device import machine_description
+    from ganlab.device import machine_description, machine_line
 
     if args.what == "latent":
         rows = bench_latent()
         if not rows:
             raise GanlabError("no generators found in pretrained/")
-        print(json.dumps({"benchmark": "latent", "rows": rows}) if args.json else "\n".join(
+        print(json.dumps({"benchmark": "latent", "machine": machine_description(), "rows": rows}) if args.json else "\n".join(
             f"{r['model']}: load {r['load_ms']:.0f} ms; {r['frames']}-frame interpolation (strip + GIF) "
             f"{r['render_ms']:.1f} ms, one forward per frame {r['plain_render_ms']:.1f} ms → {r['speedup']:.2f}×"
             for r in rows))
@@ -273,17 +274,18 @@ def cmd_bench(args) -> int:
     if args.what == "images":
         if args.batch < 1 or args.batch > 4096:
             raise GanlabError(f"batch must be between 1 and 4096, got {args.batch}")
-        row = bench_images(args.arch, args.batch, args.seconds, args.repeats)
-        print(json.dumps({"benchmark": "images", **row}) if args.json else
-              f"{row['arch']} batch {row['batch']}: ganlab {row['ganlab_images_per_second']:.0f} images/s, "
-              f"notebook loop {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×")
+        row = bench_images(args.arch, args.batch, args.seconds, args.repeats, precision=args.precision)
+        print(json.dumps({"benchmark": "images", "machine": machine_description(), **row}) if args.json else
+              f"{row['arch']} batch {row['batch']} ({row['precision']}): ganlab {row['ganlab_images_per_second']:.0f} "
+              f"images/s, notebook loop (fp32) {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×"
+              f"\n{machine_line()}")
         return 0
     if args.what != "toy":
         raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, latent")
     rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
                      seconds=args.seconds, repeats=args.repeats,
                      presets=args.preset.split(",") if args.preset else None)
-    print(format_table(rows) if not args.json else
+    print(format_table(rows) + f"\n{machine_line()}" if not args.json else
           json.dumps({"benchmark": "toy", "machine": machine_description(), "rows": rows}))
     return 0
 
@@ -350,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("what", help="toy, images or latent")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
     b.add_argument("--batch", type=int, default=256, help="images: batch size")
+    b.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
+                   help="images: ganlab's precision (auto: bf16 where the CPU has native bf16); the plain loop is fp32")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
     b.add_argument("--preset", help="toy: time lecture presets instead (comma-separated, see `presets`)")
     b.add_argument("--seconds", type=float, default=2.0, help="timing window per measurement")

@@ -93,3 +93,10 @@ def machine_description() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "bf16": cpu_has_fast_bf16(), "amx": "amx_tile" in _cpu_flags(),
             "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
 
+
+
+def machine_line() -> str:
+    """``machine_description`` as one line under a table of speed figures."""
+    m = machine_description()
+    return (f"machine: {m['cpu']}, {m['cores']} cores, native bf16 {'yes' if m['bf16'] else 'no'}, "
+            f"AMX {'yes' if m['amx'] else 'no'}, {m['torch_threads']} torch threads, torch {m['torch']}")

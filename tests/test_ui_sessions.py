@@ -1,6 +1,8 @@
 """The per-session state behind the live tabs (no browser needed)."""
 import time
 
+import pytest
+
 import torch
 
 from ganlab.errors import GanlabError
@@ -174,3 +176,34 @@ def test_toy_live_streams_status_updates_and_closes_its_session():
     steps = [u["step"] for u in updates]
     assert steps == sorted(steps) and steps[-1] > 0 and updates[-1]["modes_total"] == 8
     assert "error" in next(toy_live("no-such-preset", 5)) and "error" in next(toy_live("wgan-gp", 500))
+
+
+def test_thread_chooser_tries_each_option_then_keeps_the_fastest_and_notices_a_change():
+    from ganlab.ui.capacity import ThreadChooser
+
+    chooser = ThreadChooser(options=(2, 1), explore=5, smoothing=0.5)
+    assert chooser.pick() == 2
+    chooser.report(2, 4000.0)
+    assert chooser.pick() == 1
+    chooser.report(1, 2700.0)
+    picks = []
+    for _ in range(10):  # two threads are faster: used, except every 5th slice tries one
+        n = chooser.pick()
+        picks.append(n)
+        chooser.report(n, 4000.0 if n == 2 else 2700.0)
+    assert picks.count(1) == 2 and picks.count(2) == 8
+    for _ in range(30):  # the browser now takes a core: two threads fall to 1,400 images/s
+        n = chooser.pick()
+        chooser.report(n, 1400.0 if n == 2 else 2200.0)
+    assert chooser.pick() == 1 and chooser.rates[1] == pytest.approx(2200.0, rel=0.05)
+
+
+def test_an_image_session_playing_alone_measures_its_thread_counts():
+    from ganlab.image_experiment import recommended_image_config
+    from ganlab.ui.images_session import ImageSession
+
+    session = ImageSession(recommended_image_config(seed=0), "cpu")
+    for _ in range(3):
+        session.advance()
+    assert set(session.threads.rates) == set(session.threads.options)
+    assert all(rate > 0 for rate in session.threads.rates.values())

@@ -1,6 +1,8 @@
 """One browser session's MNIST tab: a live image GAN on the shared play loop."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from ganlab.image_experiment import ImageConfig
@@ -23,6 +25,7 @@ class ImageSession(LiveSession):
     def __init__(self, config: ImageConfig, device: str = "auto"):
         super().__init__([LiveImageRun(config, device)])
         self.fid_real: float | None = None
+        self.threads = capacity.ThreadChooser()
 
     @property
     def run(self) -> LiveImageRun:
@@ -34,10 +37,16 @@ class ImageSession(LiveSession):
             self.message = "reset: fresh networks"
 
     def advance(self) -> None:
-        # Convolutions use the cores the CLI uses (2) while this is the only run training on the
-        # server; with more students playing, one thread each shares the cores fairly.
-        capacity.use_threads(capacity.IMAGE_THREADS if capacity.SLOTS.in_use <= 1 else 1)
+        # While this is the only run training on the server, convolutions may use the cores the CLI
+        # uses (2), if that measures faster now (``capacity.ThreadChooser``); with more students
+        # playing, one thread each shares the cores fairly.
+        alone = capacity.SLOTS.in_use <= 1
+        threads = self.threads.pick() if alone else 1
+        capacity.use_threads(threads)
+        start, seen = time.perf_counter(), self.run.images_seen
         self.run.advance(IMAGE_SLICE)
+        if alone:
+            self.threads.report(threads, (self.run.images_seen - seen) / (time.perf_counter() - start))
 
     def measure(self) -> None:
         self.fid_real = self.run.measure()["fid_real"]

@@ -220,6 +220,15 @@ class LiveSession:
         key = self.key()
         if not visible or key == seen:
             return {"key": seen, "playing": self.playing}
+        if not self.playing and self._thread is not None and self._thread.is_alive():
+            # Paused, but the trainer still finishes its slice and measures once more under the lock:
+            # the status says so now, the frame follows (asked for at the playing pace). The metrics
+            # may be half-appended right now, so a status that cannot be read yet is just the message.
+            try:
+                status = self.status()
+            except (IndexError, KeyError):
+                status = self.message
+            return {"key": seen, "playing": True, "status": status}
         now = time.monotonic()
         charts = not self.playing or not seen or now - self._charts_at >= CHART_PERIOD
         panels = self.panels(self.snapshot(), charts)

@@ -315,6 +315,8 @@
             draw(reply);
             seen = reply.key;
             stats.frames++;
+          } else if (reply && reply.status !== undefined) {  // a status ahead of its frame (paused)
+            statusBox.innerHTML = markdown(reply.status);
           }
           busy = performance.now() - t1;
           wait = playing ? (visible ? PERIOD : HIDDEN) : IDLE;
