@@ -101,7 +101,8 @@ class ImageExperiment:
         sampler = ds.sample if config.conditional else (lambda n, gen: ds.sample(n, gen)[0])
         self.trainer = Trainer(g, d, sampler, self.prior, config, self.device,
                                autocast=autocast_dtype(config.precision, self.device),
-                               num_classes=NUM_CLASSES if config.conditional else 0)
+                               num_classes=NUM_CLASSES if config.conditional else 0,
+                               channels_last=config.arch != "mlp" and self.device.type == "cpu", share_fakes=True)
         self.seconds = 0.0
         self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
 

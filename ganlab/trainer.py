@@ -83,8 +83,13 @@ class Trainer:
 
     def __init__(self, generator: nn.Module, discriminator: nn.Module, sample_real: RealSampler,
                  prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
-                 manual_backprop: bool = True, autocast: torch.dtype | None = None, num_classes: int = 0):
+                 manual_backprop: bool = True, autocast: torch.dtype | None = None, num_classes: int = 0,
+                 channels_last: bool = False, share_fakes: bool = False):
         self.device = torch.device(device)
+        # share_fakes (k = 1, autograd path): the generator step reuses the discriminator step's G(z),
+        # graph and all, as the PyTorch DCGAN tutorial does: G has not changed in between, so this is
+        # the textbook iteration with z_G = z_D, and one forward pass of G fewer per iteration.
+        self.share_fakes = share_fakes
         self.num_classes = num_classes
         self.settings = settings
         self.autocast = autocast  # e.g. torch.bfloat16: forward passes of both networks in that precision
@@ -101,8 +106,8 @@ class Trainer:
         self.sample_real, self.prior = sample_real, prior
         self.rng = torch.Generator(device=self.device).manual_seed(settings.seed + 1)
         s = settings
-        self._g_flat = flatten_parameters(self.generator)
-        self._d_flat = flatten_parameters(self.discriminator)
+        self._g_flat = flatten_parameters(self.generator, channels_last)
+        self._d_flat = flatten_parameters(self.discriminator, channels_last)
         self.opt_g = make_optimizer(s.optimizer, [self._g_flat], s.lr_g, s.betas_g)
         self.opt_d = make_optimizer(s.optimizer, [self._d_flat], s.lr_d, s.betas_d)
         # With batch norm in D, one pass over real+fake would normalise fakes with real statistics (and
@@ -224,14 +229,16 @@ class Trainer:
                 group["lr"] = lr * factor
 
     # ----------------------------------------------------------------- training
-    def _discriminator_step(self, noise: float, z: Tensor | None = None, fake: Tensor | None = None) -> list:
-        """One update of D on a real batch and the fakes G(z) (``fake`` when already computed).
+    def _discriminator_step(self, noise: float, z: Tensor | None = None, fake: Tensor | None = None,
+                            y_fake: Tensor | None = None) -> list:
+        """One update of D on a real batch and the fakes G(z) (``fake`` and its labels ``y_fake`` when
+        already computed).
 
         Returns [loss, gradient norm, raw outputs on real + fake, penalty or None]."""
         s, B = self.settings, self.settings.batch
         real, y_real = self._real(B)
-        y_fake = self.sample_labels(B)
         if fake is None:
+            y_fake = self.sample_labels(B)
             with torch.no_grad(), self._precision():
                 fake = self._g(self.sample_latent(B) if z is None else z, y_fake).float()
         x = self._d_input(torch.cat([real, fake]), noise)
@@ -283,10 +290,10 @@ class Trainer:
                           pen if self.lipschitz in ("gp", "r1") else None)
 
     def _generator_step(self, noise: float, z: Tensor | None = None, forward: tuple | None = None) -> list[Tensor]:
-        """One update of G on latents ``z`` (drawn here if None); ``forward`` = G's hand-written forward
-        pass (output, cache) on them when it was already run."""
+        """One update of G on latents ``z`` (drawn here if None); ``forward`` = G's forward pass on them
+        when it was already run: (output, cache) by hand, or (output with its graph, labels) by autograd."""
         z = self.sample_latent(self.settings.batch) if z is None else z
-        y = self.sample_labels(self.settings.batch)
+        y = self.sample_labels(self.settings.batch) if forward is None or self._manual is not None else forward[1]
         if self._manual is not None:
             g_net, d_net = self._manual
             fake, g_cache = forward if forward is not None else g_net.forward(z)
@@ -299,7 +306,8 @@ class Trainer:
                 p.requires_grad_(False)
             try:
                 with self._precision():
-                    out = self._d(self._d_input(self._g(z, y), noise), y).flatten()
+                    fake = self._g(z, y) if forward is None else forward[0]
+                    out = self._d(self._d_input(fake, noise), y).flatten()
                 loss = self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
@@ -341,6 +349,12 @@ class Trainer:
             fakes, cache = self._manual[0].forward(z)
             cache = [c[k * B:] for c in cache]  # cache[0]: the generator step's latents
             self._pending_g = (cache[0], (fakes[k * B:], cache))
+        elif self.share_fakes and k == 1:
+            y = self.sample_labels(B)
+            with self._precision():
+                fake = self._g(z[:B], y)
+            self._pending_g = (z[:B], (fake, y))
+            return self._discriminator_step(noise, fake=fake.detach().float(), y_fake=y)
         else:
             self._pending_g = (z[k * B:], None)
         for i in range(k):

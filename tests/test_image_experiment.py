@@ -54,3 +54,20 @@ def test_cli_images_json_samples_and_save(tmp_path, capsys):
     assert (tmp_path / "g.safetensors").stat().st_size > 0
     assert main(["images", "--seconds", "-1"]) == 2
     assert "seconds" in capsys.readouterr().err
+
+
+def test_sharing_the_fakes_is_the_textbook_iteration_with_z_g_equal_to_z_d():
+    """The image trainer's generator step reuses the discriminator step's G(z) (one forward pass of G
+    fewer). That is the same iteration as recomputing G(z) afresh for the same z (and labels): the
+    parameters after three steps agree with a trainer that recomputes, fed z_G = z_D."""
+    config = ImageConfig(arch="dcgan", width=8, batch=16, latent_dim=8, precision="fp32")
+    shared, fresh = ImageExperiment(config, "cpu", full_data=False), ImageExperiment(config, "cpu", full_data=False)
+    assert shared.trainer.share_fakes
+    fresh.trainer.share_fakes = False
+    draw = fresh.trainer.prior.sample
+    fresh.trainer.prior.sample = lambda n, gen, *a: (lambda z: torch.cat([z[:n // 2], z[:n // 2]]))(draw(n, gen, *a))
+    for _ in range(3):
+        shared.trainer.step()
+        fresh.trainer.step()
+    for a, b in ((shared.trainer._g_flat, fresh.trainer._g_flat), (shared.trainer._d_flat, fresh.trainer._d_flat)):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
