@@ -5,7 +5,11 @@ Adam, for step t with gradient g_t (bias-corrected, as in Kingma & Ba):
     m_t = β1 m_{t−1} + (1 − β1) g_t,      v_t = β2 v_{t−1} + (1 − β2) g_t²
     θ_t = θ_{t−1} − lr · (m_t / (1 − β1^t)) / (√(v_t / (1 − β2^t)) + ε)
 
-PyTorch's fused kernel does that update in one pass over the buffer. Its generic
+RMSprop (Hinton's lecture 6e; WGAN's optimiser), with α the decay of the squared-gradient average:
+
+    v_t = α v_{t−1} + (1 − α) g_t²,       θ_t = θ_{t−1} − lr · g_t / (√v_t + ε)
+
+PyTorch's fused kernel does Adam's update in one pass over the buffer. Its generic
 ``Optimizer.step`` wrapper (hooks, grouping tensors by device and dtype, per-step checks) costs
 several times the kernel itself when the buffer holds a toy MLP's ~10,000 numbers, so
 ``FlatAdam`` calls the kernel directly (its instances' ``step`` also skips the profiling and
@@ -42,6 +46,29 @@ class FlatAdam(torch.optim.Adam):
         return None
 
 
+class FlatRMSprop(torch.optim.RMSprop):
+    """``torch.optim.RMSprop`` (no momentum, not centred) over a single tensor, stepped without the
+    generic wrapper: three in-place passes over the buffer, the same arithmetic as PyTorch's."""
+
+    def __init__(self, flat: torch.nn.Parameter, lr: float, alpha: float):
+        super().__init__([flat], lr=lr, alpha=alpha)
+        self._flat = flat
+        self.step = self._flat_step
+
+    @torch.no_grad()
+    def _flat_step(self, closure=None):
+        """One RMSprop update of the flat buffer (the formula in the module docstring)."""
+        state = self.state[self._flat]
+        if not state or closure is not None:  # first step: let RMSprop create its state
+            return torch.optim.RMSprop.step(self, closure)
+        group = self.param_groups[0]
+        grad, square_avg = self._flat.grad, state["square_avg"]
+        state["step"].add_(1)
+        square_avg.mul_(group["alpha"]).addcmul_(grad, grad, value=1 - group["alpha"])
+        self._flat.addcdiv_(grad, square_avg.sqrt().add_(group["eps"]), value=-group["lr"])
+        return None
+
+
 def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
     """Adam(lr, betas), RMSprop(lr, α = β2) or SGD(lr, momentum = β1); fused kernels where available."""
     params = list(params)
@@ -56,7 +83,10 @@ def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> 
         except (RuntimeError, TypeError):
             return torch.optim.Adam(params, lr=lr, betas=betas, foreach=True)
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=betas[1] if betas[1] > 0 else 0.99, foreach=True)
+        alpha = betas[1] if betas[1] > 0 else 0.99
+        if len(params) == 1:
+            return FlatRMSprop(params[0], lr, alpha)
+        return torch.optim.RMSprop(params, lr=lr, alpha=alpha, foreach=True)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=betas[0], foreach=True)
     raise GanlabError(f"unknown optimizer '{name}'")

@@ -29,11 +29,13 @@ from torch import nn
 
 from ganlab.augment import augment
 from ganlab.backprop import ManualMLP, supports
+from ganlab.penalty_backprop import input_gradient_penalty
 from ganlab.config import TrainSettings
 from ganlab.ema import AveragedGenerator
 from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
-from ganlab.lipschitz import apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, r1_penalty
+from ganlab.lipschitz import (apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, interpolates,
+                              r1_penalty)
 from ganlab.objectives import get_objective
 from ganlab.optim import make_optimizer
 from ganlab.priors import Prior
@@ -176,9 +178,9 @@ class Trainer:
         return torch.autocast(self.device.type, dtype=self.autocast or torch.bfloat16, enabled=self.autocast is not None)
 
     def _pick_backprop(self) -> None:
-        """Hand-written backprop when both nets are plain MLPs and no second derivatives are needed."""
-        ok = (self._allow_manual and self.lipschitz in ("none", "clip")
-              and supports(self.generator) and supports(self.discriminator))
+        """Hand-written backprop when both nets are MLPs it supports (every Lipschitz method: the
+        gradient penalty and R1 by hand in ``penalty_backprop``, spectral norm in ``backprop``)."""
+        ok = self._allow_manual and supports(self.generator) and supports(self.discriminator)
         self._manual = (ManualMLP(self.generator), ManualMLP(self.discriminator)) if ok else None
 
     # ----------------------------------------------------------------- helpers
@@ -248,6 +250,10 @@ class Trainer:
             out, cache = self._manual[1].forward(x)
             loss, grad = self.objective.d_loss_and_grad(out, target)
             self._manual[1].backward(cache, grad)
+            if self.lipschitz == "gp":  # the same α draws as ``gradient_penalty``
+                penalty = input_gradient_penalty(self._manual[1], interpolates(real, fake, self.rng)[0], "gp", s.gp_weight)
+            elif self.lipschitz == "r1":
+                penalty = input_gradient_penalty(self._manual[1], real, "r1", s.r1_weight)
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics

@@ -1,6 +1,6 @@
 import torch
 
-from ganlab.optim import FlatAdam, make_optimizer
+from ganlab.optim import FlatAdam, FlatRMSprop, make_optimizer
 
 
 def _run(opt_factory, steps=7):
@@ -34,4 +34,19 @@ def test_flat_adam_state_dict_round_trips():
     assert isinstance(other, FlatAdam)
     other.load_state_dict(opt.state_dict())
     other.step()  # continues from step 7, not from scratch
+    assert abs(other.state[flat]["step"].item() - 8) < 1e-9
+
+
+def test_flat_rmsprop_takes_exactly_rmsprops_steps_and_round_trips():
+    ours, opt = _run(lambda p: FlatRMSprop(p, lr=0.01, alpha=0.9))
+    foreach, foreach_opt = _run(lambda p: torch.optim.RMSprop([p], lr=0.01, alpha=0.9, foreach=True))
+    single, _ = _run(lambda p: torch.optim.RMSprop([p], lr=0.01, alpha=0.9, foreach=False))
+    assert torch.equal(ours, single) and (ours - foreach).abs().max().item() < 1e-7
+    assert torch.equal(opt.state_dict()["state"][0]["square_avg"], foreach_opt.state_dict()["state"][0]["square_avg"])
+    flat = torch.nn.Parameter(torch.zeros(50))
+    flat.grad = torch.ones_like(flat)
+    other = make_optimizer("rmsprop", [flat], 0.01, (0.0, 0.9))
+    assert isinstance(other, FlatRMSprop)
+    other.load_state_dict(opt.state_dict())
+    other.step()
     assert abs(other.state[flat]["step"].item() - 8) < 1e-9
