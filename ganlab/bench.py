@@ -190,6 +190,31 @@ def plain_image_loop(config, dataset):
     return iteration
 
 
+def step_flops(step_fn) -> int:
+    """Floating-point operations of one call of ``step_fn`` (PyTorch's FlopCounterMode: 2 per
+    multiply-add of every matrix product and convolution, forward and backward; elementwise work
+    is not counted)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        step_fn()
+    return counter.get_total_flops()
+
+
+def matmul_peak(threads: int, n: int = 2048, seconds: float = 1.0) -> float:
+    """The float32 FLOP/s a large matrix product reaches on ``threads`` threads: the practical peak
+    of this CPU (MKL's sgemm on two n × n matrices, 2n³ FLOP each)."""
+    torch.set_num_threads(threads)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    out = torch.empty(n, n)
+    torch.mm(a, b, out=out)
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        torch.mm(a, b, out=out)
+        count += 1
+    return 2 * n ** 3 * count / (time.perf_counter() - start)
+
+
 def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, repeats: int = 3,
                  data: str = "mnist", precision: str = "auto") -> dict:
     """Images/s of the ganlab trainer (in ``precision``) and of the notebook loop (float32) for the same
@@ -207,7 +232,13 @@ def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, 
         base.append(_rate(plain, seconds, threads) * batch)
         ours.append(_rate(exp.trainer.step, seconds, threads) * batch)
     o, b = statistics.median(ours), statistics.median(base)
+    flops = step_flops(exp.trainer.step)
+    peak = matmul_peak(threads)
+    torch.set_num_threads(threads)
+    achieved = flops * o / batch
     return {"arch": arch, "batch": batch, "threads": threads, "ganlab_images_per_second": round(o, 1),
+            "gflop_per_image": round(flops / batch / 1e9, 3), "ganlab_gflops": round(achieved / 1e9, 1),
+            "fp32_matmul_peak_gflops": round(peak / 1e9, 1), "fraction_of_fp32_matmul_peak": round(achieved / peak, 3),
             "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu",
             "precision": "bf16" if exp.trainer.autocast is not None else "fp32", "asked_precision": precision}
 

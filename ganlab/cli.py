@@ -278,7 +278,9 @@ def cmd_bench(args) -> int:
         print(json.dumps({"benchmark": "images", "machine": machine_description(), **row}) if args.json else
               f"{row['arch']} batch {row['batch']} ({row['precision']}): ganlab {row['ganlab_images_per_second']:.0f} "
               f"images/s, notebook loop (fp32) {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×"
-              f"\n{machine_line()}")
+              f"\n{row['gflop_per_image']:.3f} GFLOP per image: {row['ganlab_gflops']:.0f} GFLOP/s, "
+              f"{100 * row['fraction_of_fp32_matmul_peak']:.0f}% of a large fp32 matrix product's "
+              f"{row['fp32_matmul_peak_gflops']:.0f} GFLOP/s on {row['threads']} threads\n{machine_line()}")
         return 0
     if args.what != "toy":
         raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, latent")
