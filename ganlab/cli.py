@@ -152,7 +152,7 @@ def cmd_images(args) -> int:
         raise GanlabError(f"eval-samples must be between 10 and 10000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
     fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
-              "seed", "ema", "conditional", "augment")
+              "seed", "ema", "conditional", "augment", "precision")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     if args.beta1 is not None or args.beta2 is not None:
         b1, b2 = ImageConfig().betas_g
@@ -169,6 +169,7 @@ def cmd_images(args) -> int:
               "objective": config.objective, "lipschitz": config.lipschitz_method, "steps": exp.step,
               "seconds": round(exp.seconds, 2), "images_per_second": round(exp.step * config.batch / exp.seconds, 1),
               **metrics, "seed": config.seed, "device": str(exp.device),
+              "precision": "bf16" if exp.trainer.autocast is not None else "fp32",
               "device_description": device_description(exp.device), "eval_samples": args.eval_samples,
               "machine": machine_description()}
     if args.save:
@@ -327,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--augment", help="DiffAugment policy for D's inputs: none (default), translation, cutout, "
                     "translation,cutout")
     im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
+    im.add_argument("--precision", help="auto (default: bf16 autocast where the CPU has native bf16), fp32 or bf16")
     im.add_argument("--steps", type=int)
     im.add_argument("--seconds", type=float, help="time budget (default 60 s when no --steps)")
     im.add_argument("--eval-samples", type=int, default=1000)

@@ -83,3 +83,16 @@ def test_bench_images_reports_both_loops(capsys):
     row = json.loads(capsys.readouterr().out)
     assert row["ganlab_images_per_second"] > 0 and row["plain_images_per_second"] > 0
     assert abs(row["speedup"] - row["ganlab_images_per_second"] / row["plain_images_per_second"]) < 0.02
+
+
+def test_bench_json_names_the_machine_and_the_precision(capsys):
+    """Every figure says where it was measured: CPU model, native bf16, AMX, threads, torch."""
+    assert main(["bench", "images", "--arch", "mlp", "--batch", "8", "--seconds", "0.1", "--repeats", "1",
+                 "--precision", "fp32", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert set(row["machine"]) >= {"cpu", "bf16", "amx", "torch_threads", "torch"}
+    assert row["precision"] == "fp32" and row["asked_precision"] == "fp32"
+    # an MLP GAN step: 2 flops per multiply-add; the share of the matmul peak is a ratio in (0, 1.5)
+    assert row["gflop_per_image"] > 0 and 0 < row["fraction_of_fp32_matmul_peak"] < 1.5
+    assert abs(row["ganlab_gflops"] - row["gflop_per_image"] * row["ganlab_images_per_second"]) < 0.05 * row["ganlab_gflops"] + 0.2
+    assert main(["bench", "images", "--precision", "fp16"]) == 2

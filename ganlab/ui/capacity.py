@@ -78,7 +78,7 @@ class ThreadChooser:
     every ``explore``-th slice try another one, so a change in the machine's load is noticed
     within a few seconds. Rates are exponential moving averages with weight ``smoothing``."""
 
-    def __init__(self, options: tuple[int, ...] = (IMAGE_THREADS, 1), explore: int = 10, smoothing: float = 0.3):
+    def __init__(self, options: tuple[int, ...] = (IMAGE_THREADS, 1), explore: int = 20, smoothing: float = 0.3):
         self.options = tuple(dict.fromkeys(options))  # unique, in order of preference
         self.explore = explore
         self.smoothing = smoothing
@@ -98,7 +98,9 @@ class ThreadChooser:
         return best
 
     def report(self, threads: int, rate: float) -> None:
-        """The rate a slice on ``threads`` threads reached."""
+        """The rate a slice on ``threads`` threads reached (a slice cut short by a reset is ignored)."""
+        if not rate > 0:
+            return
         old = self.rates.get(threads)
         self.rates[threads] = rate if old is None else (1 - self.smoothing) * old + self.smoothing * rate
 
