@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -140,8 +141,11 @@ def cmd_images(args) -> int:
 
     from ganlab.checkpoints import save_trainer
     from ganlab.device import device_description, machine_description
+    from ganlab.distributed import join, leave
     from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
 
+    if args.threads is None:  # the cores, shared among the processes of this machine under torchrun
+        args.threads = max(1, min(2, (os.cpu_count() or 1) // int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
     if args.threads < 1:
         raise GanlabError(f"threads must be ≥ 1, got {args.threads}")
     if args.seconds is not None and not (math.isfinite(args.seconds) and 0 < args.seconds <= 24 * 3600):
@@ -162,10 +166,16 @@ def cmd_images(args) -> int:
         chosen["lr_decay_steps"] = args.steps
     config = recommended_image_config(**chosen)
     seconds = args.seconds if args.seconds is not None or args.steps is not None else 60.0
-    exp = ImageExperiment(config, args.device)
+    world, device = join(args.device)  # a torchrun job, or this process alone
+    exp = ImageExperiment(config, device, world=world, sync_bn=args.sync_bn)
     exp.train(steps=args.steps, seconds=seconds, decay=True)
+    leave(world)  # every rank holds the same networks now; rank 0 alone measures, writes and reports
+    if not world.is_main:
+        return 0
     metrics = exp.evaluate(args.eval_samples)
     result = {"data": config.data, "data_source": exp.dataset.describe(), "arch": config.arch,
+              "world_size": world.size, "backend": world.backend, "batch_per_rank": config.batch // world.size,
+              "global_batch": config.batch, "sync_bn": args.sync_bn,
               "objective": config.objective, "lipschitz": config.lipschitz_method, "steps": exp.step,
               "seconds": round(exp.seconds, 2), "images_per_second": round(exp.step * config.batch / exp.seconds, 1),
               **metrics, "seed": config.seed, "device": str(exp.device),
@@ -310,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _toy_parser(sub)
     sub.add_parser("presets", help="list the lecture presets")
-    im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it")
+    im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it "
+                        "(also under torchrun: --batch is then the global batch)")
     im.add_argument("--data", help="mnist (default) or fashion")
     im.add_argument("--arch", help="dcgan (default), seed004 or mlp")
     im.add_argument("--objective")
@@ -328,12 +339,15 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--augment", help="DiffAugment policy for D's inputs: none (default), translation, cutout, "
                     "translation,cutout")
     im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
+    im.add_argument("--sync-bn", action="store_true", help="under torchrun: batch norm over the global batch "
+                    "(distributed.GlobalBatchNorm2d) instead of each process's share")
     im.add_argument("--precision", help="auto (default: bf16 autocast where the CPU has native bf16), fp32 or bf16")
     im.add_argument("--steps", type=int)
     im.add_argument("--seconds", type=float, help="time budget (default 60 s when no --steps)")
     im.add_argument("--eval-samples", type=int, default=1000)
     im.add_argument("--device", default="auto")
-    im.add_argument("--threads", type=int, default=2)
+    im.add_argument("--threads", type=int, help="torch threads (default 2; under torchrun the cores divided "
+                    "among this machine's processes)")
     im.add_argument("--save", help="write the networks as safetensors, with a model card (.md) and samples (.png)")
     im.add_argument("--samples", help="write an 8×8 PNG grid of samples")
     im.add_argument("--json", action="store_true")

@@ -16,6 +16,7 @@ from torch import nn
 from ganlab.config import TrainSettings, _choice, _integer
 from ganlab.data.images import IMAGE_DATASETS, load_images
 from ganlab.device import autocast_dtype, pick_device
+from ganlab.distributed import World, agree, broadcast_parameters, gradient_averager, use_global_batch_norm
 from ganlab.errors import GanlabError
 from ganlab.models import MLP, dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
 from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator
@@ -91,18 +92,30 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
 class ImageExperiment:
     """Config + dataset on the device + trainer; ``evaluate`` uses the shipped classifier."""
 
-    def __init__(self, config: ImageConfig, device: str | torch.device = "auto", full_data: bool | None = None):
+    def __init__(self, config: ImageConfig, device: str | torch.device = "auto", full_data: bool | None = None,
+                 world: World | None = None, sync_bn: bool = False):
+        """``world``: this process's rank in a torchrun job (``distributed.join``); it trains on its
+        shard of the data with batch ``config.batch / world.size``, gradients averaged over the ranks.
+        ``sync_bn``: batch norm over the global batch (``distributed.GlobalBatchNorm2d``)."""
         self.config = config
+        self.world = world = world or World()
+        if config.batch % world.size:
+            raise GanlabError(f"the global batch ({config.batch}) must divide evenly among {world.size} processes")
         self.device = pick_device(device) if isinstance(device, str) else device
-        self.dataset = load_images(config.data, full_data).to(self.device)
+        self.dataset = load_images(config.data, full_data).shard(world.rank, world.size).to(self.device)
         self.prior = Prior("gaussian", config.latent_dim)
         g, d = build_image_networks(config)
+        if sync_bn:
+            g, d = use_global_batch_norm(g), use_global_batch_norm(d)
         ds = self.dataset
         sampler = ds.sample if config.conditional else (lambda n, gen: ds.sample(n, gen)[0])
-        self.trainer = Trainer(g, d, sampler, self.prior, config, self.device,
+        self.trainer = Trainer(g, d, sampler, self.prior, config.replace(batch=config.batch // world.size), self.device,
                                autocast=autocast_dtype(config.precision, self.device),
                                num_classes=NUM_CLASSES if config.conditional else 0,
-                               channels_last=config.arch != "mlp" and self.device.type == "cpu", share_fakes=True)
+                               channels_last=config.arch != "mlp" and self.device.type == "cpu", share_fakes=True,
+                               grad_sync=gradient_averager(world), rng_offset=world.seed_offset())
+        broadcast_parameters(self.trainer.generator, world)
+        broadcast_parameters(self.trainer.discriminator, world)
         self.seconds = 0.0
         self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
 
@@ -115,15 +128,24 @@ class ImageExperiment:
 
         With ``decay`` and a time budget, learning rates fall linearly to 0 by the end: every 20 steps
         the last step is re-estimated as T = t + rate · (time left), with the rate measured so far.
+        In a torchrun job rank 0's clock decides for every rank, every 20 steps: all ranks must stop
+        after the same step, since every step all-reduces gradients.
         """
         record, start, first = None, time.perf_counter(), self.step
-        while (steps is None or self.step < steps) and (seconds is None or time.perf_counter() - start < seconds):
+        spent = False  # rank 0's verdict on the time budget (a single process asks its clock every step)
+        while (steps is None or self.step < steps) and not spent:
+            if seconds is not None and not self.world.distributed:
+                spent = time.perf_counter() - start >= seconds
+                if spent:
+                    break
             record = self.trainer.step()
-            if decay and steps is None and seconds is not None and (self.step - first) % 20 == 0:
+            if seconds is not None and (self.step - first) % 20 == 0:
                 elapsed = time.perf_counter() - start
-                left = max(0.0, seconds - elapsed) * (self.step - first) / elapsed
-                settings = self.trainer.settings.replace(lr_decay_steps=self.step + 1 + int(left))
-                self.trainer.update_settings(settings)
+                horizon = self.step + 1 + int(max(0.0, seconds - elapsed) * (self.step - first) / elapsed)
+                over, horizon = agree([float(elapsed >= seconds), float(horizon)], self.world)
+                spent = self.world.distributed and over > 0
+                if decay and steps is None:
+                    self.trainer.update_settings(self.trainer.settings.replace(lr_decay_steps=int(horizon)))
             if steps is None and seconds is None:
                 break
         self.seconds += time.perf_counter() - start

@@ -86,8 +86,12 @@ class Trainer:
     def __init__(self, generator: nn.Module, discriminator: nn.Module, sample_real: RealSampler,
                  prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
                  manual_backprop: bool = True, autocast: torch.dtype | None = None, num_classes: int = 0,
-                 channels_last: bool = False, share_fakes: bool = False):
+                 channels_last: bool = False, share_fakes: bool = False,
+                 grad_sync: Callable[[Tensor], None] | None = None, rng_offset: int = 0):
         self.device = torch.device(device)
+        # grad_sync (``distributed.gradient_averager``): averages a flat gradient buffer over the
+        # processes of a torchrun job, called once per update for the network being updated
+        self.grad_sync = grad_sync
         # share_fakes (k = 1, autograd path): the generator step reuses the discriminator step's G(z),
         # graph and all, as the PyTorch DCGAN tutorial does: G has not changed in between, so this is
         # the textbook iteration with z_G = z_D, and one forward pass of G fewer per iteration.
@@ -106,7 +110,7 @@ class Trainer:
         self.generator = generator.to(self.device)
         self.discriminator = discriminator.to(self.device)
         self.sample_real, self.prior = sample_real, prior
-        self.rng = torch.Generator(device=self.device).manual_seed(settings.seed + 1)
+        self.rng = torch.Generator(device=self.device).manual_seed(settings.seed + 1 + rng_offset)
         s = settings
         self._g_flat = flatten_parameters(self.generator, channels_last)
         self._d_flat = flatten_parameters(self.discriminator, channels_last)
@@ -270,6 +274,8 @@ class Trainer:
             self._d_flat.grad.zero_()
             (loss if penalty is None else loss + penalty).backward()
             loss, out, penalty = loss.detach(), out.detach(), None if penalty is None else penalty.detach()
+        if self.grad_sync is not None:
+            self.grad_sync(self._d_flat.grad)
         norm = self._d_flat.grad.norm()  # NaN/inf are caught in the step's record (one check per step)
         self.opt_d.step()
         if self.lipschitz == "clip":
@@ -321,6 +327,8 @@ class Trainer:
             finally:
                 for p in self._d_params:
                     p.requires_grad_(True)
+        if self.grad_sync is not None:
+            self.grad_sync(self._g_flat.grad)
         norm = self._g_flat.grad.norm()
         self.opt_g.step()
         if self.ema is not None:

@@ -53,6 +53,14 @@ class ImageDataset:
         return ImageDataset(self.name, self.source, move(self.train_images), move(self.train_labels),
                             move(self.test_images), move(self.test_labels))
 
+    def shard(self, rank: int, size: int) -> "ImageDataset":
+        """Rank ``rank``'s share of the training images for a job of ``size`` processes: every
+        ``size``-th image from offset ``rank`` (the held-out images stay whole, for the metrics)."""
+        if size == 1:
+            return self
+        return ImageDataset(self.name, f"{self.source}, shard {rank + 1} of {size}", self.train_images[rank::size],
+                            self.train_labels[rank::size], self.test_images, self.test_labels)
+
     def sample(self, n: int, generator: torch.Generator | None = None, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
         """n random images as float in [−1, 1] (x/127.5 − 1), shape (n, 1, 28, 28), with their labels."""
         images, labels = (self.train_images, self.train_labels) if split == "train" else (self.test_images, self.test_labels)
