@@ -370,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("what", help="toy, images or latent")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
     b.add_argument("--batch", type=int, default=256, help="images: batch size")
-    b.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
+    b.add_argument("--precision", default="auto",
                    help="images: ganlab's precision (auto: bf16 where the CPU has native bf16); the plain loop is fp32")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
     b.add_argument("--preset", help="toy: time lecture presets instead (comma-separated, see `presets`)")
