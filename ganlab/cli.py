@@ -270,7 +270,7 @@ def cmd_presets(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from ganlab.bench import bench_images, bench_latent, bench_toy, format_table
+    from ganlab.bench import bench_epoch, bench_images, bench_latent, bench_toy, format_table
     from ganlab.device import machine_description, machine_line
 
     if args.what == "latent":
@@ -293,8 +293,16 @@ def cmd_bench(args) -> int:
               f"{100 * row['fraction_of_fp32_matmul_peak']:.0f}% of a large fp32 matrix product's "
               f"{row['fp32_matmul_peak_gflops']:.0f} GFLOP/s on {row['threads']} threads\n{machine_line()}")
         return 0
+    if args.what == "epoch":
+        if not (1 <= args.batch <= 4096 and 1 <= args.images <= 10_000_000):
+            raise GanlabError(f"epoch: batch must be 1–4096 and images 1–10,000,000, got {args.batch} and {args.images}")
+        row = bench_epoch(args.arch, args.batch, args.images, args.device, args.precision)
+        print(json.dumps({"benchmark": "epoch", "machine": machine_description(), **row}) if args.json else
+              f"one epoch of {row['images']:,} images, {row['arch']} at batch {row['batch']} ({row['precision']}) on "
+              f"{row['device']}: {row['seconds_per_epoch']:.1f} s ({row['images_per_second']:.0f} images/s)\n{machine_line()}")
+        return 0
     if args.what != "toy":
-        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, latent")
+        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, epoch, latent")
     rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
                      seconds=args.seconds, repeats=args.repeats,
                      presets=args.preset.split(",") if args.preset else None)
@@ -367,7 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--seed", type=int, default=0)
     sm.add_argument("--out", required=True, help="the PNG to write")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
-    b.add_argument("what", help="toy, images or latent")
+    b.add_argument("what", help="toy, images, epoch or latent")
+    b.add_argument("--images", type=int, default=60_000, help="epoch: images per epoch")
+    b.add_argument("--device", default="auto", help="epoch: auto, cpu or cuda")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
     b.add_argument("--batch", type=int, default=256, help="images: batch size")
     b.add_argument("--precision", default="auto",

@@ -5,6 +5,9 @@
 - ``apply_spectral_norm``: W ↦ W / σ(W) on every Linear/Conv layer, σ estimated by one power
   iteration per forward pass (PyTorch's ``parametrizations.spectral_norm``).
 - ``r1_penalty``: (γ/2) · E_x[‖∇_x D(x)‖²] on real data only.
+- ``r2_penalty``: (γ/2) · E_z[‖∇_x D(G(z))‖²], the same at generated samples; ``r1r2`` uses both
+  (R3GAN). Both are zero-centred: they pull D's slope towards 0 at the data (R1) and at the fakes
+  (R2), so near equilibrium D is flat and G is not pushed past the data.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import torch
 from torch import nn
 
 Tensor = torch.Tensor
-LIPSCHITZ_METHODS: tuple[str, ...] = ("none", "clip", "gp", "sn", "r1")
+LIPSCHITZ_METHODS: tuple[str, ...] = ("none", "clip", "gp", "sn", "r1", "r1r2")
 
 
 @torch.no_grad()
@@ -53,6 +56,11 @@ def r1_penalty(discriminator: nn.Module, real: Tensor, gamma: float = 10.0) -> T
     x = real.detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(discriminator(x).sum(), x, create_graph=True)
     return 0.5 * gamma * grad.flatten(1).pow(2).sum(dim=1).mean()
+
+
+def r2_penalty(discriminator: nn.Module, fake: Tensor, gamma: float = 10.0) -> Tensor:
+    """(γ/2) · mean_i ‖∇_x D(x̃_i)‖₂² on generated samples x̃ (detached from G), R3GAN's R2."""
+    return r1_penalty(discriminator, fake, gamma)
 
 
 def apply_spectral_norm(module: nn.Module) -> nn.Module:

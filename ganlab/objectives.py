@@ -81,6 +81,24 @@ def lsgan_g_loss(fake: Tensor) -> Tensor:
     return 0.5 * (fake - 1.0).pow(2).mean()
 
 
+def relativistic_d_loss(real: Tensor, fake: Tensor, real_target: float = 1.0) -> Tensor:
+    """Relativistic pairing loss of the discriminator (RpGAN; R3GAN's loss), real xᵢ paired with G(zᵢ):
+
+    L_D = E_i[softplus(−(D(xᵢ) − D(G(zᵢ))))],
+
+    i.e. −log σ of how much more real xᵢ looks than its partner fake. Only differences of outputs
+    count, so D cannot win by pushing every output up or down, and each fake is judged against a
+    real sample rather than against a fixed boundary, which is what keeps the generator from
+    parking every sample on one mode the boundary favours (R3GAN, Huang et al. 2024).
+    """
+    return F.softplus(fake - real).mean()
+
+
+def relativistic_g_loss(fake: Tensor, real: Tensor) -> Tensor:
+    """Relativistic pairing loss of the generator: L_G = E_i[softplus(−(D(G(zᵢ)) − D(xᵢ)))]."""
+    return F.softplus(real - fake).mean()
+
+
 # ---------------------------------------------------------------- closed-form output gradients
 # ∂L/∂(each output) for the losses above, used by the hand-written backprop (tests check them
 # against autograd). B is the batch size of each half; σ is the logistic sigmoid.
@@ -151,6 +169,17 @@ def lsgan_g_grad(fake: Tensor) -> Tensor:
     return (fake - 1.0) / len(fake)
 
 
+def relativistic_d_grad(real: Tensor, fake: Tensor, real_target: float = 1.0) -> tuple[Tensor, Tensor]:
+    """With s = σ(f − r): ∂L_D/∂r = −s/B, ∂L_D/∂f = s/B."""
+    s = torch.sigmoid(fake - real).div_(len(real))
+    return s.neg(), s
+
+
+def relativistic_g_grad(fake: Tensor, real: Tensor) -> Tensor:
+    """∂/∂f E softplus(r − f) = −σ(r − f)/B."""
+    return torch.sigmoid(real - fake).div_(-len(fake))
+
+
 @dataclass(frozen=True)
 class Objective:
     """A named pair of losses plus how to read the discriminator's output.
@@ -187,8 +216,16 @@ class Objective:
         real, fake = out[:B], out[B:]
         return self.d_loss(real, fake, real_target), torch.cat(self.d_grad(real, fake, real_target))
 
-    def g_loss_and_grad(self, fake: Tensor) -> tuple[Tensor, Tensor]:
-        """(L_G, ∂L_G/∂fake) for fake = D's outputs on a generated batch."""
+    @property
+    def relativistic(self) -> bool:
+        """True when the generator's loss needs D's outputs on real samples too: L_G(fake, real)."""
+        return self.name == "r3gan"
+
+    def g_loss_and_grad(self, fake: Tensor, real: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """(L_G, ∂L_G/∂fake) for fake = D's outputs on a generated batch (and ``real`` = D's outputs
+        on the paired real batch, for a relativistic objective)."""
+        if self.relativistic:
+            return self.g_loss(fake, real), self.g_grad(fake, real)
         if self.g_loss_grad is not None:
             return self.g_loss_grad(fake)
         return self.g_loss(fake), self.g_grad(fake)
@@ -213,6 +250,9 @@ OBJECTIVES: dict[str, Objective] = {
     "lsgan": Objective("lsgan", lsgan_d_loss, lsgan_g_loss, "score", "none",
                        "least squares: ½E(D(x) − 1)² + ½E D(G(z))²",
                        lsgan_d_grad, lsgan_g_grad),
+    "r3gan": Objective("r3gan", relativistic_d_loss, relativistic_g_loss, "score", "r1r2",
+                       "R3GAN: relativistic pairing E softplus(−(D(x) − D(G(z)))) with γ/2 (R1 + R2)",
+                       relativistic_d_grad, relativistic_g_grad),
 }
 OBJECTIVE_NAMES: tuple[str, ...] = tuple(OBJECTIVES)
 

@@ -35,7 +35,7 @@ from ganlab.ema import AveragedGenerator
 from ganlab.errors import GanlabError
 from ganlab.flat import flatten_parameters
 from ganlab.lipschitz import (apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, interpolates,
-                              r1_penalty)
+                              r1_penalty, r2_penalty)
 from ganlab.objectives import get_objective
 from ganlab.optim import make_optimizer
 from ganlab.priors import Prior
@@ -127,6 +127,7 @@ class Trainer:
         self.step_count = 0
         # the generator step's latents, drawn with D's (and G's forward pass on them, hand-written path)
         self._pending_g: tuple[Tensor, tuple | None] | None = None
+        self._last_real: tuple[Tensor, Tensor | None] | None = None
         self._good: dict | None = None
         self.snapshot()
 
@@ -243,6 +244,7 @@ class Trainer:
         Returns [loss, gradient norm, raw outputs on real + fake, penalty or None]."""
         s, B = self.settings, self.settings.batch
         real, y_real = self._real(B)
+        self._last_real = (real, y_real)  # a relativistic generator step pairs its fakes with these
         if fake is None:
             y_fake = self.sample_labels(B)
             with torch.no_grad(), self._precision():
@@ -256,8 +258,10 @@ class Trainer:
             self._manual[1].backward(cache, grad)
             if self.lipschitz == "gp":  # the same α draws as ``gradient_penalty``
                 penalty = input_gradient_penalty(self._manual[1], interpolates(real, fake, self.rng)[0], "gp", s.gp_weight)
-            elif self.lipschitz == "r1":
+            elif self.lipschitz in ("r1", "r1r2"):
                 penalty = input_gradient_penalty(self._manual[1], real, "r1", s.r1_weight)
+                if self.lipschitz == "r1r2":  # R2: the same at the fakes
+                    penalty = penalty + input_gradient_penalty(self._manual[1], fake, "r1", s.r1_weight)
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics
@@ -269,8 +273,11 @@ class Trainer:
             critic = self.discriminator if y_real is None else (lambda inputs: self._d(inputs, y_real))
             if self.lipschitz == "gp":  # conditional: the critic at x̂ is judged with the real labels
                 penalty = gradient_penalty(critic, real, fake, s.gp_weight, self.rng)
-            elif self.lipschitz == "r1":
+            elif self.lipschitz in ("r1", "r1r2"):
                 penalty = r1_penalty(critic, real, s.r1_weight)
+                if self.lipschitz == "r1r2":  # R2 at the fakes, judged with their own labels
+                    penalty = penalty + r2_penalty(
+                        self.discriminator if y_fake is None else (lambda inputs: self._d(inputs, y_fake)), fake, s.r1_weight)
             self._d_flat.grad.zero_()
             (loss if penalty is None else loss + penalty).backward()
             loss, out, penalty = loss.detach(), out.detach(), None if penalty is None else penalty.detach()
@@ -306,11 +313,15 @@ class Trainer:
         when it was already run: (output, cache) by hand, or (output with its graph, labels) by autograd."""
         z = self.sample_latent(self.settings.batch) if z is None else z
         y = self.sample_labels(self.settings.batch) if forward is None or self._manual is not None else forward[1]
+        relativistic = self.objective.relativistic
+        if relativistic:  # D's verdict on the real batch of D's last step, each paired with one fake
+            real, y_real = self._last_real if self._last_real is not None else self._real(self.settings.batch)
         if self._manual is not None:
             g_net, d_net = self._manual
             fake, g_cache = forward if forward is not None else g_net.forward(z)
+            real_out = d_net.forward(self._d_input(real, noise))[0] if relativistic else None
             out, d_cache = d_net.forward(self._d_input(fake, noise))
-            loss, grad = self.objective.g_loss_and_grad(out)
+            loss, grad = self.objective.g_loss_and_grad(out, real_out)
             grad_x = d_net.backward(d_cache, grad, param_grads=False, input_grad=True)
             g_net.backward(g_cache, grad_x)
         else:
@@ -318,9 +329,12 @@ class Trainer:
                 p.requires_grad_(False)
             try:
                 with self._precision():
+                    if relativistic:
+                        with torch.no_grad():
+                            real_out = self._d(self._d_input(real, noise), y_real).flatten().float()
                     fake = self._g(z, y) if forward is None else forward[0]
                     out = self._d(self._d_input(fake, noise), y).flatten()
-                loss = self.objective.g_loss(out.float())
+                loss = self.objective.g_loss(out.float(), real_out) if relativistic else self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()
                 loss = loss.detach()

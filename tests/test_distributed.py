@@ -113,3 +113,12 @@ def test_a_global_batch_that_does_not_divide_among_the_processes_is_refused():
 
     with pytest.raises(GanlabError, match="divide evenly"):
         ImageExperiment(recommended_image_config(batch=15), "cpu", world=World(0, 2))
+
+
+def test_the_gradient_penalty_and_a_conditional_gan_train_under_torchrun(tmp_path):
+    """WGAN-GP with a class-conditional DCGAN critic: the penalty and the labels are per sample, so
+    each process's share needs nothing more than the averaged gradients; a short job runs and its
+    weights stay finite."""
+    result, saved = _torchrun(tmp_path, "--objective", "wgan-gp", "--lipschitz", "gp", "--conditional")
+    assert result["world_size"] == 2 and result["steps"] == STEPS and result["lipschitz"] == "gp"
+    assert all(torch.isfinite(v).all() for v in saved.values() if v.is_floating_point())

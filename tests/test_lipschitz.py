@@ -1,3 +1,4 @@
+import pytest
 import torch
 from torch import nn
 
@@ -95,3 +96,16 @@ def test_spectral_norm_uses_pytorch_parametrization_and_bounds_sigma():
 def test_batch_norm_detection():
     assert has_batch_norm(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)))
     assert not has_batch_norm(nn.Sequential(nn.Linear(2, 2), nn.LayerNorm(2)))
+
+
+def test_r2_is_r1_at_the_generated_samples():
+    """(γ/2) · mean ‖∇D(x̃)‖² at fakes; for D(x) = ½‖Ax‖² (∇D = AᵀAx) it is exact."""
+    from ganlab.lipschitz import r2_penalty
+
+    a = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    d = lambda x: 0.5 * (x @ a.T).pow(2).sum(1)  # noqa: E731
+    fake = torch.tensor([[1.0, 1.0], [0.0, 2.0]])
+    grads = fake @ (a.T @ a)  # (4, 1) and (0, 2)
+    expected = 0.5 * 3.0 * grads.pow(2).sum(1).mean()  # ½ · 3 · (17 + 4) / 2
+    assert r2_penalty(d, fake, 3.0).item() == pytest.approx(expected.item(), rel=1e-6)
+    assert expected.item() == pytest.approx(15.75)

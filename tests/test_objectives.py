@@ -81,8 +81,9 @@ def test_closed_form_gradients_match_autograd(name, target):
     auto_r, auto_f = torch.autograd.grad(obj.d_loss(real, fake, t), (real, fake))
     mine_r, mine_f = obj.d_grad(real.detach(), fake.detach(), t)
     assert torch.allclose(mine_r, auto_r, atol=1e-7) and torch.allclose(mine_f, auto_f, atol=1e-7)
-    (auto_g,) = torch.autograd.grad(obj.g_loss(fake), fake)
-    assert torch.allclose(obj.g_grad(fake.detach()), auto_g, atol=1e-7)
+    pair = (real.detach(),) if obj.relativistic else ()
+    (auto_g,) = torch.autograd.grad(obj.g_loss(fake, *pair), fake)
+    assert torch.allclose(obj.g_grad(fake.detach(), *pair), auto_g, atol=1e-7)
 
 
 @pytest.mark.parametrize("name", O.OBJECTIVE_NAMES)
@@ -99,6 +100,20 @@ def test_loss_and_gradient_in_one_pass_match_the_separate_formulas(name, target)
     assert grad.shape == out.shape
     expected = torch.cat(obj.d_grad(real, fake, t))
     assert (grad.flatten() - expected).abs().max().item() < 1e-7
-    g_loss, g_grad = obj.g_loss_and_grad(fake[:, None])
-    assert abs(g_loss.item() - obj.g_loss(fake).item()) < 1e-6
-    assert (g_grad.flatten() - obj.g_grad(fake)).abs().max().item() < 1e-7
+    pair = (real,) if obj.relativistic else ()
+    g_loss, g_grad = obj.g_loss_and_grad(fake[:, None], *(p[:, None] for p in pair))
+    assert abs(g_loss.item() - obj.g_loss(fake, *pair).item()) < 1e-6
+    assert (g_grad.flatten() - obj.g_grad(fake, *pair)).abs().max().item() < 1e-7
+
+
+def test_relativistic_pairing_loss_worked_numbers():
+    """R3GAN's loss on two pairs: D(x) = (2, 0), D(G(z)) = (0, 1). L_D = mean softplus(f − r) =
+    (softplus(−2) + softplus(1)) / 2 = (0.126928 + 1.313262) / 2; L_G = mean softplus(r − f) =
+    (softplus(2) + softplus(−1)) / 2 = (2.126928 + 0.313262) / 2. Shifting every output by the same
+    constant changes neither: only differences count."""
+    obj = O.get_objective("r3gan")
+    real, fake = torch.tensor([2.0, 0.0]), torch.tensor([0.0, 1.0])
+    assert obj.d_loss(real, fake).item() == pytest.approx((0.126928 + 1.313262) / 2, abs=1e-6)
+    assert obj.g_loss(fake, real).item() == pytest.approx((2.126928 + 0.313262) / 2, abs=1e-6)
+    assert obj.d_loss(real + 5, fake + 5).item() == pytest.approx(obj.d_loss(real, fake).item(), abs=1e-6)
+    assert obj.relativistic and obj.lipschitz == "r1r2" and not O.get_objective("hinge").relativistic
