@@ -52,7 +52,8 @@ def _toy_parser(sub) -> None:
     p.add_argument("--beta2", type=float, help="Adam β2 (or RMSProp α) for both networks")
     p.add_argument("--clip", type=float, help="weight clipping bound c")
     p.add_argument("--gp-weight", type=float, help="gradient penalty λ")
-    p.add_argument("--r1-weight", type=float, help="R1 γ")
+    p.add_argument("--r1-weight", type=float, help="R1 γ (also R1 + R2's, for r3gan)")
+    p.add_argument("--pack", type=int, help="PacGAN: D judges packs of this many samples (default 1)")
     p.add_argument("--label-smoothing", type=float)
     p.add_argument("--instance-noise", type=float)
     p.add_argument("--precision", help="auto, fp32 or bf16 (hidden layers)")
@@ -66,7 +67,7 @@ def _toy_parser(sub) -> None:
 
 _CONFIG_FLAGS = ("data", "seed", "lipschitz", "hidden", "depth", "activation", "latent_dim", "prior", "batch",
                  "n_critic", "optimizer", "lr_g", "lr_d", "clip", "gp_weight", "r1_weight",
-                 "label_smoothing", "instance_noise", "precision")
+                 "label_smoothing", "instance_noise", "precision", "pack")
 
 
 def _betas(args) -> dict:
@@ -156,7 +157,7 @@ def cmd_images(args) -> int:
         raise GanlabError(f"eval-samples must be between 10 and 10000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
     fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
-              "seed", "ema", "conditional", "augment", "precision")
+              "seed", "ema", "conditional", "augment", "precision", "pack", "r1_weight")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     if args.beta1 is not None or args.beta2 is not None:
         b1, b2 = ImageConfig().betas_g
@@ -347,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--augment", help="DiffAugment policy for D's inputs: none (default), translation, cutout, "
                     "translation,cutout")
     im.add_argument("--conditional", action="store_true", default=None, help="class-conditional G(z, y), D(x, y)")
+    im.add_argument("--pack", type=int, help="PacGAN: D judges packs of this many images, stacked as channels")
+    im.add_argument("--r1-weight", type=float, help="γ of R1 (and of R1 + R2 with --objective r3gan)")
     im.add_argument("--sync-bn", action="store_true", help="under torchrun: batch norm over the global batch "
                     "(distributed.GlobalBatchNorm2d) instead of each process's share")
     im.add_argument("--precision", help="auto (default: bf16 autocast where the CPU has native bf16), fp32 or bf16")

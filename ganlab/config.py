@@ -75,6 +75,7 @@ class TrainSettings:
     noise_anneal_steps: int = 0  # instance noise decays linearly to 0 over this many steps (0 = constant)
     ema: float = 0.0  # β of an exponential moving average of G's weights, used for sampling (0 = off)
     augment: str = "none"  # DiffAugment policy for D's inputs (images only), see ganlab.augment
+    pack: int = 1  # PacGAN: D judges packs of this many samples (see ganlab.packing)
     precision: str = "auto"  # auto: bf16 hidden layers where the hardware has fast bf16
     seed: int = 0
 
@@ -109,6 +110,9 @@ class TrainSettings:
         _integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
         _number("EMA β", self.ema, 0.0, 0.9999)
         _choice("augmentation", self.augment, AUGMENT_POLICIES)
+        _integer("pack size (samples D judges at once)", self.pack, 1, 16)
+        if self.batch % self.pack:
+            raise GanlabError(f"the batch ({self.batch}) must split into packs of {self.pack}")
         _choice("precision", self.precision, PRECISIONS)
         _integer("seed", self.seed, 0, 2**63 - 1)
 

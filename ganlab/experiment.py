@@ -24,11 +24,13 @@ from ganlab.trainer import StepRecord, Trainer
 
 
 def build_toy_networks(config: ToyConfig, device: torch.device) -> tuple[torch.nn.Module, torch.nn.Module]:
-    """G: R^latent → R² and D: R² → R, initialised from ``config.seed`` (same on every device)."""
+    """G: R^latent → R² and D: R^{2m} → R (m = ``config.pack``, 1 unless packing), initialised from
+    ``config.seed`` (same on every device)."""
     dtype = hidden_dtype(config.precision, device, config.hidden)
     with seeded(config.seed):
         g = mlp_generator(config.latent_dim, config.hidden, config.depth, config.activation, hidden_dtype=dtype)
-        d = mlp_discriminator(config.hidden, config.depth, config.activation, hidden_dtype=dtype)
+        d = mlp_discriminator(config.hidden, config.depth, config.activation, in_features=2 * config.pack,
+                              hidden_dtype=dtype)
     return g, d
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ganlab import packing
 from ganlab.objectives import Objective
 from ganlab.priors import Prior
 
@@ -28,31 +29,44 @@ def grid_points(window: Window, n: int, device: torch.device | str = "cpu") -> t
 
 @torch.no_grad()
 def discriminator_surface(discriminator: nn.Module, objective: Objective, window: Window, n: int = 64,
-                          device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                          device: torch.device | str = "cpu", pack: int = 1) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(xs, ys, values) with values[i, j] = D((xs[j], ys[i])): a probability for a discriminator,
-    the raw score for a critic. The network is evaluated in eval mode and not changed."""
+    the raw score for a critic. The network is evaluated in eval mode and not changed. A packing D
+    (``pack`` = m) is shown on packs of m copies of the point, D(x, x, …, x)."""
     xs, ys, pts = grid_points(window, n, device)
     was_training = discriminator.training
     discriminator.eval()
-    out = discriminator(pts).float().reshape(n, n)
+    out = discriminator(pts.repeat(1, pack)).float().reshape(n, n)
     discriminator.train(was_training)
     if objective.outputs_probability:
         out = torch.sigmoid(out)
     return xs.cpu(), ys.cpu(), out.cpu()
 
 
-def generator_gradient_field(discriminator: nn.Module, objective: Objective, fake: torch.Tensor) -> torch.Tensor:
+def generator_gradient_field(discriminator: nn.Module, objective: Objective, fake: torch.Tensor,
+                             real: torch.Tensor | None = None, pack: int = 1) -> torch.Tensor:
     """−∂ℓ_G(x_i)/∂x_i for each generated point x_i (shape like ``fake``), D held fixed.
 
     ℓ_G is the objective's generator loss of one sample, e.g. −log D(x) for nonsaturating,
-    log(1 − D(x)) for minimax, −f(x) for a critic. Parameters of D get no gradient.
+    log(1 − D(x)) for minimax, −f(x) for a critic, softplus(D(x_r,i) − D(x_i)) for the relativistic
+    loss, whose fake i is judged against its real partner ``real[i]``. Parameters of D get no gradient.
+    A packing D (``pack`` = m) judges consecutive fakes in packs of m, as in training: ℓ_G is then the
+    loss of the pack, and each fake's arrow is the pack's loss differentiated by that fake (a
+    remainder that fills no pack gets no arrow).
     """
+    fake = fake[: len(fake) // pack * pack]
     x = fake.detach().clone().requires_grad_(True)
     was_training = discriminator.training
     discriminator.eval()
+    pair = ()
+    if objective.relativistic:
+        if real is None or len(real) < len(x):
+            raise ValueError("a relativistic generator loss needs a real partner for every fake")
+        with torch.no_grad():
+            pair = (discriminator(packing.pack(real[:len(x)], pack)).flatten().float(),)
     with torch.enable_grad():
-        per_sample_sum = objective.g_loss(discriminator(x).flatten()) * len(x)
-        (grad,) = torch.autograd.grad(per_sample_sum, x)
+        per_pack_sum = objective.g_loss(discriminator(packing.pack(x, pack)).flatten(), *pair) * (len(x) // pack)
+        (grad,) = torch.autograd.grad(per_pack_sum, x)
     discriminator.train(was_training)
     return -grad.detach()
 

@@ -51,6 +51,9 @@ class ImageConfig(TrainSettings):
             raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
         _integer("width", self.width, 4, 512)
         _integer("latent dimension", self.latent_dim, 1, 1024)
+        if self.conditional and self.pack > 1:
+            raise GanlabError("packing judges several samples at once, each with its own class: "
+                              "use it with an unconditional GAN")
 
 
 NUM_CLASSES = 10
@@ -75,13 +78,14 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
     critic = config.lipschitz_method in ("gp", "r1")
     inputs = config.latent_dim + (NUM_CLASSES if config.conditional else 0)
     with seeded(config.seed):
+        m = config.pack  # D sees packs of m images: m channels
         if config.arch == "dcgan":
-            g, d = dcgan_generator(inputs, config.width), dcgan_discriminator(config.width, critic=critic)
+            g, d = dcgan_generator(inputs, config.width), dcgan_discriminator(config.width, channels=m, critic=critic)
         elif config.arch == "seed004":
-            g, d = seed004_generator(inputs), seed004_discriminator()
+            g, d = seed004_generator(inputs), seed004_discriminator(channels=m)
         else:
             g = nn.Sequential(MLP(inputs, 784, 4 * config.width, 2, "leaky_relu"), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
-            mlp = MLP(784, 1, 4 * config.width, 2, "leaky_relu")
+            mlp = MLP(784 * m, 1, 4 * config.width, 2, "leaky_relu")
             # conditional: the MLP's parts laid out flat, so that its last layer is D's linear head
             d = nn.Sequential(nn.Flatten(), *(mlp.children() if config.conditional else [mlp]))
         if config.conditional:

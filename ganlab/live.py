@@ -21,7 +21,7 @@ from ganlab.metrics.toy import evaluate_toy_samples
 from ganlab.trainer import StepRecord
 
 # Fields that shape the networks or the data: changing them needs a fresh experiment.
-STRUCTURAL = ("data", "points", "hidden", "depth", "activation", "latent_dim", "prior", "seed",
+STRUCTURAL = ("data", "points", "hidden", "depth", "activation", "latent_dim", "prior", "seed", "pack",
               "optimizer", "precision")
 HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm", "d_real", "d_fake", "w1_estimate")
 METRIC_KEYS = ("step", "modes_covered", "hq_fraction", "w1", "grid_js", "w1_estimate")
@@ -160,11 +160,17 @@ class LiveToyRun:
         exp = self.experiment
         trainer = exp.trainer
         dist = exp.distribution
+        m = trainer.settings.pack
         xs, ys, surface = discriminator_surface(trainer.discriminator, trainer.objective, dist.window,
-                                                self.grid, exp.device)
+                                                self.grid, exp.device, m)
         fake = trainer.generate(len(self._z_view), z=self._z_view)
-        tails = fake[: self.arrow_points]
-        field_ = generator_gradient_field(trainer.discriminator, trainer.objective, tails) if arrows else tails * 0
+        tails = fake[: self.arrow_points // m * m]
+        partners = None
+        if arrows and trainer.objective.relativistic:  # each fake's real partner, from the points on view
+            real = torch.as_tensor(self._real_view, dtype=tails.dtype, device=tails.device)
+            partners = real.repeat(-(-len(tails) // len(real)), 1)
+        field_ = (generator_gradient_field(trainer.discriminator, trainer.objective, tails, partners, m)
+                  if arrows else tails * 0)
         grid = generator_manifold(trainer.generator, exp.prior, 15, exp.device).numpy() if manifold else None
         return Frame(self.step, dist.window, xs.numpy(), ys.numpy(), surface.numpy(),
                      "probability" if trainer.objective.outputs_probability else "score",

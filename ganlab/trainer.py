@@ -37,6 +37,7 @@ from ganlab.flat import flatten_parameters
 from ganlab.lipschitz import (apply_spectral_norm, clip_weights, gradient_penalty, has_batch_norm, interpolates,
                               r1_penalty, r2_penalty)
 from ganlab.objectives import get_objective
+from ganlab.packing import pack, unpack
 from ganlab.optim import make_optimizer
 from ganlab.priors import Prior
 from ganlab.seeding import seeded
@@ -165,6 +166,8 @@ class Trainer:
         method = settings.lipschitz_method
         if settings.optimizer != old.optimizer:
             raise GanlabError("a different optimizer needs a reset")
+        if settings.pack != old.pack:
+            raise GanlabError("a different pack size needs a reset (D's input grows with the pack)")
         if (method == "sn") != (self.lipschitz == "sn"):
             raise GanlabError("switching spectral normalization on or off needs a reset")
         if method == "gp" and has_batch_norm(self.discriminator):
@@ -250,6 +253,10 @@ class Trainer:
             with torch.no_grad(), self._precision():
                 fake = self._g(self.sample_latent(B) if z is None else z, y_fake).float()
         x = self._d_input(torch.cat([real, fake]), noise)
+        m = s.pack  # PacGAN: D judges packs of m samples, B/m real packs then B/m fake packs
+        if m > 1:
+            x = torch.cat([pack(x[:B], m), pack(x[B:], m)])
+        real_p, fake_p, half = pack(real, m), pack(fake, m), B // m
         penalty = None
         target = 1.0 - s.label_smoothing
         if self._manual is not None:  # same gradients as below, written out by hand
@@ -257,27 +264,29 @@ class Trainer:
             loss, grad = self.objective.d_loss_and_grad(out, target)
             self._manual[1].backward(cache, grad)
             if self.lipschitz == "gp":  # the same α draws as ``gradient_penalty``
-                penalty = input_gradient_penalty(self._manual[1], interpolates(real, fake, self.rng)[0], "gp", s.gp_weight)
+                penalty = input_gradient_penalty(self._manual[1], interpolates(real_p, fake_p, self.rng)[0], "gp",
+                                                 s.gp_weight)
             elif self.lipschitz in ("r1", "r1r2"):
-                penalty = input_gradient_penalty(self._manual[1], real, "r1", s.r1_weight)
+                penalty = input_gradient_penalty(self._manual[1], real_p, "r1", s.r1_weight)
                 if self.lipschitz == "r1r2":  # R2: the same at the fakes
-                    penalty = penalty + input_gradient_penalty(self._manual[1], fake, "r1", s.r1_weight)
+                    penalty = penalty + input_gradient_penalty(self._manual[1], fake_p, "r1", s.r1_weight)
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics
-                    out = torch.cat([self._d(x[:B], y_real), self._d(x[B:], y_fake)]).flatten()
+                    out = torch.cat([self._d(x[:half], y_real), self._d(x[half:], y_fake)]).flatten()
                 else:
                     out = self._d(x, None if y_real is None else torch.cat([y_real, y_fake])).flatten()
             out = out.float()
-            loss = self.objective.d_loss(out[:B], out[B:], target)
+            loss = self.objective.d_loss(out[:half], out[half:], target)
             critic = self.discriminator if y_real is None else (lambda inputs: self._d(inputs, y_real))
             if self.lipschitz == "gp":  # conditional: the critic at x̂ is judged with the real labels
-                penalty = gradient_penalty(critic, real, fake, s.gp_weight, self.rng)
+                penalty = gradient_penalty(critic, real_p, fake_p, s.gp_weight, self.rng)
             elif self.lipschitz in ("r1", "r1r2"):
-                penalty = r1_penalty(critic, real, s.r1_weight)
+                penalty = r1_penalty(critic, real_p, s.r1_weight)
                 if self.lipschitz == "r1r2":  # R2 at the fakes, judged with their own labels
                     penalty = penalty + r2_penalty(
-                        self.discriminator if y_fake is None else (lambda inputs: self._d(inputs, y_fake)), fake, s.r1_weight)
+                        self.discriminator if y_fake is None else (lambda inputs: self._d(inputs, y_fake)), fake_p,
+                        s.r1_weight)
             self._d_flat.grad.zero_()
             (loss if penalty is None else loss + penalty).backward()
             loss, out, penalty = loss.detach(), out.detach(), None if penalty is None else penalty.detach()
@@ -319,21 +328,23 @@ class Trainer:
         if self._manual is not None:
             g_net, d_net = self._manual
             fake, g_cache = forward if forward is not None else g_net.forward(z)
-            real_out = d_net.forward(self._d_input(real, noise))[0] if relativistic else None
-            out, d_cache = d_net.forward(self._d_input(fake, noise))
+            m = self.settings.pack
+            real_out = d_net.forward(pack(self._d_input(real, noise), m))[0] if relativistic else None
+            out, d_cache = d_net.forward(pack(self._d_input(fake, noise), m))
             loss, grad = self.objective.g_loss_and_grad(out, real_out)
             grad_x = d_net.backward(d_cache, grad, param_grads=False, input_grad=True)
-            g_net.backward(g_cache, grad_x)
+            g_net.backward(g_cache, unpack(grad_x, m, fake))
         else:
             for p in self._d_params:  # D is held fixed: no weight gradients are computed for it
                 p.requires_grad_(False)
             try:
                 with self._precision():
+                    m = self.settings.pack
                     if relativistic:
                         with torch.no_grad():
-                            real_out = self._d(self._d_input(real, noise), y_real).flatten().float()
+                            real_out = self._d(pack(self._d_input(real, noise), m), y_real).flatten().float()
                     fake = self._g(z, y) if forward is None else forward[0]
-                    out = self._d(self._d_input(fake, noise), y).flatten()
+                    out = self._d(pack(self._d_input(fake, noise), m), y).flatten()
                 loss = self.objective.g_loss(out.float(), real_out) if relativistic else self.objective.g_loss(out.float())
                 self._g_flat.grad.zero_()
                 loss.backward()

@@ -58,3 +58,23 @@ def test_manifold_is_image_of_latent_grid():
     assert m.shape == (4, 4, 2)
     assert torch.allclose(m[2, 1], torch.tensor([axis[1], 2 * axis[2]]))
     assert generator_manifold(nn.Linear(1, 2), Prior("gaussian", 1), steps=7).shape == (1, 7, 2)
+
+
+def test_relativistic_arrows_judge_each_fake_against_its_real_partner():
+    """For R3GAN, ℓ_G(x_i) = softplus(D(x_r,i) − D(x_i)): with D(x) = x₁ (a slope along the first axis)
+    the arrow at every fake is +σ(D(x_r,i) − D(x_i)) along that axis, and needs the partners."""
+    import pytest
+
+    from ganlab.objectives import get_objective
+
+    d = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        d.weight.copy_(torch.tensor([[1.0, 0.0]]))
+        d.bias.zero_()
+    fake, real = torch.tensor([[0.0, 0.0], [1.0, 2.0]]), torch.tensor([[2.0, 0.0], [1.0, -1.0]])
+    arrows = generator_gradient_field(d, get_objective("r3gan"), fake, real)
+    expected = torch.sigmoid(torch.tensor([2.0, 0.0]))
+    torch.testing.assert_close(arrows[:, 0], expected)
+    torch.testing.assert_close(arrows[:, 1], torch.zeros(2))
+    with pytest.raises(ValueError, match="partner"):
+        generator_gradient_field(d, get_objective("r3gan"), fake)

@@ -54,10 +54,10 @@ def seed004_generator(latent_dim: int = 128) -> nn.Sequential:
     )
 
 
-def seed004_discriminator() -> nn.Sequential:
+def seed004_discriminator(channels: int = 1) -> nn.Sequential:
     """The lecture notebook's D: 2 × [Conv(·, 64, 4, 2, 1) + LReLU(0.2)], Linear(3136 → 1)."""
     return nn.Sequential(
-        nn.Conv2d(1, 64, 4, 2, 1),
+        nn.Conv2d(channels, 64, 4, 2, 1),
         nn.LeakyReLU(0.2),
         nn.Conv2d(64, 64, 4, 2, 1),
         nn.LeakyReLU(0.2),

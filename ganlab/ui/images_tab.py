@@ -24,6 +24,7 @@ FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", li
           ("n_critic", "k: discriminator steps per generator step", int), ("optimizer", "optimizer", list(OPTIMIZERS)),
           ("lr_g", "generator learning rate", float), ("lr_d", "discriminator learning rate", float),
           ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int),
+          ("pack", "pack m: D judges m images at once, stacked as channels (PacGAN; 1 = off)", int),
           ("conditional", "class-conditional: G(z, y) and a projection D(x, y)", bool)]
 CURVES_CAPTION = ("**Charts**: losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
                   "samples: classes covered, KL of the class histogram from uniform (log 10 = 2.30 means one class: "

@@ -47,7 +47,8 @@ FIELDS: list[tuple[str, str, Any]] = [
     ("seed", "seed", int),
     ("clip", "weight clip c", float),
     ("gp_weight", "gradient penalty λ", float),
-    ("r1_weight", "R1 γ", float),
+    ("r1_weight", "R1 γ (R1 + R2 for r3gan)", float),
+    ("pack", "pack m: D judges m samples at once (PacGAN; 1 = off)", int),
     ("label_smoothing", "one-sided label smoothing", float),
     ("instance_noise", "instance noise σ", float),
 ]
