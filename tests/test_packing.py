@@ -60,7 +60,9 @@ def test_a_packed_run_draws_its_surface_and_arrows():
 
 def test_packing_cures_the_mode_collapse_preset():
     """The lecture pair, seed 0: the mode-collapse preset covers 1 of 8 modes; the same run with
-    packs of 4 (the pacgan preset) covers all 8 (both presets' texts quote seeds 0–3)."""
+    packs of 4 (the pacgan preset) covers all 8 (both presets' texts quote seeds 0–3, measured on the
+    Intel Xeon). A chaotic run can land a mode apart on a CPU that rounds differently (other matrix
+    kernels), so the bars are ≤ 2 and ≥ 7."""
     from ganlab.experiment import train_and_evaluate
     from ganlab.presets import get_preset
 
@@ -69,4 +71,4 @@ def test_packing_cures_the_mode_collapse_preset():
         preset = get_preset(key)
         config = preset.config.replace(lr_decay_steps=preset.steps)
         results.append(train_and_evaluate(config, preset.steps, device="cpu")[1]["modes_covered"])
-    assert results == [1, 8]
+    assert results[0] <= 2 and results[1] >= 7
