@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ganlab.config import TrainSettings, _choice, _integer
-from ganlab.data.images import IMAGE_DATASETS, load_images
+from ganlab.data.images import IMAGE_DATASETS, STACKED, load_images
 from ganlab.device import autocast_dtype, pick_device
 from ganlab.distributed import World, agree, broadcast_parameters, gradient_averager, use_global_batch_norm
 from ganlab.errors import GanlabError
@@ -51,12 +51,15 @@ class ImageConfig(TrainSettings):
             raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
         _integer("width", self.width, 4, 512)
         _integer("latent dimension", self.latent_dim, 1, 1024)
+        if self.conditional and self.data == "stacked-mnist":
+            raise GanlabError("StackedMNIST has 1000 modes and no class-conditional models here; train it unconditionally")
         if self.conditional and self.pack > 1:
             raise GanlabError("packing judges several samples at once, each with its own class: "
                               "use it with an unconditional GAN")
 
 
 NUM_CLASSES = 10
+SAMPLE_CHUNK = 4096  # generated images per forward pass when measuring many
 
 # The recommended preset for a short run on a CPU (the CLI's defaults and the MNIST tab's start):
 # a narrow DCGAN, small batches (more steps per second), and a generator that learns 3× faster
@@ -70,22 +73,30 @@ def recommended_image_config(**overrides) -> ImageConfig:
     return ImageConfig(**{**IMAGE_RECOMMENDED, **overrides})
 
 
+def image_channels(data: str) -> int:
+    """Channels of the images of ``data``: 3 for StackedMNIST (a digit per colour), else 1."""
+    return STACKED if data == "stacked-mnist" else 1
+
+
 def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
     """G and D for ``config`` (a critic without batch norm when the gradient penalty is used).
 
     Conditional: G's input widens by one entry per class and D becomes a projection discriminator.
     """
-    critic = config.lipschitz_method in ("gp", "r1")
+    critic = config.lipschitz_method in ("gp", "r1", "r1r2")  # zero-centred penalties and batch norm do not mix
     inputs = config.latent_dim + (NUM_CLASSES if config.conditional else 0)
     with seeded(config.seed):
-        m = config.pack  # D sees packs of m images: m channels
+        c = image_channels(config.data)
+        m = config.pack  # D sees packs of m images: m × c channels
         if config.arch == "dcgan":
-            g, d = dcgan_generator(inputs, config.width), dcgan_discriminator(config.width, channels=m, critic=critic)
+            g = dcgan_generator(inputs, config.width, channels=c)
+            d = dcgan_discriminator(config.width, channels=c * m, critic=critic)
         elif config.arch == "seed004":
-            g, d = seed004_generator(inputs), seed004_discriminator(channels=m)
+            g, d = seed004_generator(inputs, channels=c), seed004_discriminator(channels=c * m)
         else:
-            g = nn.Sequential(MLP(inputs, 784, 4 * config.width, 2, "leaky_relu"), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
-            mlp = MLP(784 * m, 1, 4 * config.width, 2, "leaky_relu")
+            g = nn.Sequential(MLP(inputs, 784 * c, 4 * config.width, 2, "leaky_relu"), nn.Tanh(),
+                              nn.Unflatten(1, (c, 28, 28)))
+            mlp = MLP(784 * c * m, 1, 4 * config.width, 2, "leaky_relu")
             # conditional: the MLP's parts laid out flat, so that its last layer is D's linear head
             d = nn.Sequential(nn.Flatten(), *(mlp.children() if config.conditional else [mlp]))
         if config.conditional:
@@ -157,30 +168,44 @@ class ImageExperiment:
 
     @torch.no_grad()
     def samples(self, n: int, seed: int = 1234) -> torch.Tensor:
-        """n generated images (n, 1, 28, 28) in [−1, 1] for fixed z."""
+        """n generated images (n, C, 28, 28) in [−1, 1] for fixed z (passed through G a few thousand at a
+        time when there are many, e.g. StackedMNIST's 26,000)."""
         if self.config.ema > 0:  # the EMA copy needs batch-norm statistics of its own weights
             self.trainer.recalibrate_ema()
         gen = torch.Generator(device=self.device).manual_seed(seed)
-        return self.trainer.generate(n, gen).float()
+        if n <= SAMPLE_CHUNK or self.config.conditional:
+            return self.trainer.generate(n, gen).float()
+        z = self.prior.sample(n, gen, self.device)
+        return torch.cat([self.trainer.generate(len(part), z=part).float() for part in z.split(SAMPLE_CHUNK)])
 
     def evaluate(self, n: int = 1000, seed: int = 1234) -> dict:
-        """Classifier metrics of n samples against the held-out images (see ``metrics.images``)."""
+        """Classifier metrics of n samples against the held-out images (see ``metrics.images``); for
+        StackedMNIST the mode count of ``metrics.stacked``, with real images from the held-out digits."""
         from ganlab.classifiers import load_classifier
         from ganlab.data.images import to_float
         from ganlab.metrics.images import image_metrics
 
+        stacked = self.dataset.stack > 1
         if self._classifier is None:  # once per experiment: the live tab measures every few seconds
-            self._classifier = load_classifier(self.config.data).to(self.device)
+            self._classifier = load_classifier("mnist" if stacked else self.config.data).to(self.device)
+        if stacked:
+            from ganlab.metrics.stacked import stacked_mnist_metrics
+
+            gen = torch.Generator(device=self.device).manual_seed(seed + 1)
+            real, modes = self.dataset.sample(min(n, 10_000), gen, split="test")
+            return stacked_mnist_metrics(self._classifier, self.samples(n, seed), real, modes)
         real = to_float(self.dataset.test_images[:n])
         return image_metrics(self._classifier, self.samples(n, seed), real)
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:
-    """Images in [−1, 1] (N, 1, 28, 28) tiled into one uint8 array with ``pad`` pixels between tiles."""
-    x = ((images.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).numpy()[:, 0]
-    n, h, w = x.shape
+    """Images in [−1, 1] (N, C, 28, 28) tiled into one uint8 array with ``pad`` pixels between tiles:
+    (H, W) for one channel, (H, W, 3) for three (StackedMNIST's digits as R, G, B)."""
+    x = ((images.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).numpy()
+    x = x[:, 0] if x.shape[1] == 1 else x.transpose(0, 2, 3, 1)
+    n, h, w = x.shape[:3]
     rows = -(-n // columns)
-    grid = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), 255, dtype=np.uint8)
+    grid = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad, *x.shape[3:]), 255, dtype=np.uint8)
     for i in range(n):
         r, c = divmod(i, columns)
         grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = x[i]

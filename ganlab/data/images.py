@@ -21,9 +21,11 @@ from ganlab.errors import GanlabError
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bundled")
 FASHION_DEBIAN = "/usr/share/datasets/fashion-mnist"
-IMAGE_DATASETS = ("mnist", "fashion")
+IMAGE_DATASETS = ("mnist", "fashion", "stacked-mnist")
+STACKED = 3  # StackedMNIST: three independent MNIST digits as the R, G and B channels
 CLASS_NAMES = {
     "mnist": tuple(str(d) for d in range(10)),
+    "stacked-mnist": tuple(f"{d:03d}" for d in range(1000)),
     "fashion": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
 }
 _IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -39,19 +41,27 @@ class ImageDataset:
     train_labels: torch.Tensor
     test_images: torch.Tensor
     test_labels: torch.Tensor
+    stack: int = 1  # digits per image, one per channel (StackedMNIST: 3; its label is 100 d_R + 10 d_G + d_B)
 
     @property
     def class_names(self) -> tuple[str, ...]:
         return CLASS_NAMES[self.name]
 
+    @property
+    def channels(self) -> int:
+        return self.stack
+
     def describe(self) -> str:
+        if self.stack > 1:
+            return (f"{self.name}: {self.stack} independent digits per image as R, G, B, drawn from {len(self.train_images):,} "
+                    f"training + {len(self.test_images):,} held-out digits ({self.source}); {10 ** self.stack:,} modes")
         return f"{self.name}: {len(self.train_images):,} training + {len(self.test_images):,} held-out images ({self.source})"
 
     def to(self, device: torch.device | str) -> "ImageDataset":
         """The same data held on ``device`` (one copy; batches are indexed there, never re-sent)."""
         move = lambda t: t.to(device)  # noqa: E731
         return ImageDataset(self.name, self.source, move(self.train_images), move(self.train_labels),
-                            move(self.test_images), move(self.test_labels))
+                            move(self.test_images), move(self.test_labels), self.stack)
 
     def shard(self, rank: int, size: int) -> "ImageDataset":
         """Rank ``rank``'s share of the training images for a job of ``size`` processes: every
@@ -59,14 +69,22 @@ class ImageDataset:
         if size == 1:
             return self
         return ImageDataset(self.name, f"{self.source}, shard {rank + 1} of {size}", self.train_images[rank::size],
-                            self.train_labels[rank::size], self.test_images, self.test_labels)
+                            self.train_labels[rank::size], self.test_images, self.test_labels, self.stack)
 
     def sample(self, n: int, generator: torch.Generator | None = None, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
-        """n random images as float in [−1, 1] (x/127.5 − 1), shape (n, 1, 28, 28), with their labels."""
+        """n random images as float in [−1, 1] (x/127.5 − 1), shape (n, channels, 28, 28), with their labels.
+
+        StackedMNIST draws ``stack`` digits independently per image, one per channel, and labels the
+        image by its digits read as one number (R, G, B = 3, 0, 7 → mode 307)."""
         images, labels = (self.train_images, self.train_labels) if split == "train" else (self.test_images, self.test_labels)
         device = images.device if generator is None else generator.device
-        idx = torch.randint(len(images), (n,), generator=generator, device=device)
-        return to_float(images[idx]), labels[idx]
+        if self.stack == 1:
+            idx = torch.randint(len(images), (n,), generator=generator, device=device)
+            return to_float(images[idx]), labels[idx]
+        idx = torch.randint(len(images), (n, self.stack), generator=generator, device=device)
+        digits = labels[idx].long()
+        modes = sum(digits[:, c] * 10 ** (self.stack - 1 - c) for c in range(self.stack))
+        return images[idx].float().div_(127.5).sub_(1.0), modes
 
 
 def to_float(images: torch.Tensor) -> torch.Tensor:
@@ -101,6 +119,10 @@ def load_images(name: str, full: bool | None = None) -> ImageDataset:
     """
     if name not in IMAGE_DATASETS:
         raise GanlabError(f"unknown image data '{name}'; choose one of: {', '.join(IMAGE_DATASETS)}")
+    if name == "stacked-mnist":  # built on the fly from MNIST (bundled or full), see ImageDataset.sample
+        digits = load_images("mnist", full)
+        return ImageDataset(name, digits.source, digits.train_images, digits.train_labels, digits.test_images,
+                            digits.test_labels, STACKED)
     folder = FASHION_DEBIAN if name == "fashion" else os.environ.get("GANLAB_MNIST_DIR")
     if full is not False and _has_idx(folder):
         source = "full Debian dataset-fashion-mnist" if name == "fashion" else f"full IDX files in {folder}"

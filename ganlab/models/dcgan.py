@@ -39,8 +39,8 @@ def dcgan_discriminator(width: int = 64, channels: int = 1, critic: bool = False
     )
 
 
-def seed004_generator(latent_dim: int = 128) -> nn.Sequential:
-    """The lecture notebook's G: Linear(128 → 128·7·7) + LReLU, 2 × [ConvT(128, 128, 4, 2, 1) + LReLU], Conv(128, 1, 3, p=1) + tanh."""
+def seed004_generator(latent_dim: int = 128, channels: int = 1) -> nn.Sequential:
+    """The lecture notebook's G: Linear(128 → 128·7·7) + LReLU, 2 × [ConvT(128, 128, 4, 2, 1) + LReLU], Conv(128, c, 3, p=1) + tanh."""
     return nn.Sequential(
         nn.Linear(latent_dim, 128 * 7 * 7),
         nn.LeakyReLU(0.2),
@@ -49,7 +49,7 @@ def seed004_generator(latent_dim: int = 128) -> nn.Sequential:
         nn.LeakyReLU(0.2),
         nn.ConvTranspose2d(128, 128, 4, 2, 1),
         nn.LeakyReLU(0.2),
-        nn.Conv2d(128, 1, 3, padding=1),
+        nn.Conv2d(128, channels, 3, padding=1),
         nn.Tanh(),
     )
 

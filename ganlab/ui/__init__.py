@@ -15,6 +15,9 @@ def build_app():
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
     capacity.one_core_outside_training()
+    # POT (exact W1) takes 0.6–1.1 s to import: at start-up, not inside a student's first measurement,
+    # where it held the session lock and cost the live trainer 5% of a 20-s run
+    import ot  # noqa: F401
     capacity.tune_malloc()
 
     with gr.Blocks(title="ganlab") as app:
