@@ -133,6 +133,7 @@ class ImageExperiment:
         broadcast_parameters(self.trainer.discriminator, world)
         self.seconds = 0.0
         self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
+        self._channel_accuracy: list[float] | None = None  # StackedMNIST: the classifier's, per channel
 
     @property
     def step(self) -> int:
@@ -188,12 +189,13 @@ class ImageExperiment:
         stacked = self.dataset.stack > 1
         if self._classifier is None:  # once per experiment: the live tab measures every few seconds
             self._classifier = load_classifier("mnist" if stacked else self.config.data).to(self.device)
-        if stacked:
-            from ganlab.metrics.stacked import stacked_mnist_metrics
+        if stacked:  # the classifier's accuracy per channel is measured once, on 1,000 held-out images
+            from ganlab.metrics.stacked import channel_accuracy, stacked_mnist_metrics
 
-            gen = torch.Generator(device=self.device).manual_seed(seed + 1)
-            real, modes = self.dataset.sample(min(n, 10_000), gen, split="test")
-            return stacked_mnist_metrics(self._classifier, self.samples(n, seed), real, modes)
+            if self._channel_accuracy is None:
+                gen = torch.Generator(device=self.device).manual_seed(seed + 1)
+                self._channel_accuracy = channel_accuracy(self._classifier, *self.dataset.sample(1000, gen, split="test"))
+            return stacked_mnist_metrics(self._classifier, self.samples(n, seed), None, None, self._channel_accuracy)
         real = to_float(self.dataset.test_images[:n])
         return image_metrics(self._classifier, self.samples(n, seed), real)
 

@@ -11,6 +11,8 @@ from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid
 from ganlab.live import HISTORY_KEYS, record_means
 
 IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid")
+STACKED_METRIC_KEYS = ("step", "modes_covered", "mode_kl")
+STACKED_MEASURE_SAMPLES = 1000  # StackedMNIST's 1000 modes on 1,000 samples (the CLI: the papers' 26,000)
 
 
 class LiveImageRun:
@@ -18,17 +20,30 @@ class LiveImageRun:
 
     def __init__(self, config: ImageConfig, device: str = "auto", measure_samples: int = 500):
         self.config = config
-        self.measure_samples = measure_samples
+        self._measure_samples = measure_samples
         self.reset(config, device)
 
     def reset(self, config: ImageConfig, device: str | torch.device | None = None) -> None:
         self.config = config
         self.experiment = ImageExperiment(config, device or self.experiment.device)
         self.history = {k: [] for k in HISTORY_KEYS}
-        self.metrics: dict[str, list] = {k: [] for k in IMAGE_METRIC_KEYS}
+        self.metrics: dict[str, list] = {k: [] for k in self.metric_keys}
         self.last_histogram: list[int] | None = None
         self.images_seen = 0
         self.train_seconds = 0.0
+
+    @property
+    def stacked(self) -> bool:
+        """StackedMNIST: 1000 modes counted instead of 10 classes."""
+        return self.config.data == "stacked-mnist"
+
+    @property
+    def metric_keys(self) -> tuple[str, ...]:
+        return STACKED_METRIC_KEYS if self.stacked else IMAGE_METRIC_KEYS
+
+    @property
+    def measure_samples(self) -> int:
+        return STACKED_MEASURE_SAMPLES if self.stacked else self._measure_samples
 
     @property
     def step(self) -> int:
@@ -57,10 +72,10 @@ class LiveImageRun:
     def measure(self) -> dict:
         out = self.experiment.evaluate(self.measure_samples)
         out["step"] = self.step
-        for key in IMAGE_METRIC_KEYS:
+        for key in self.metric_keys:
             value = out.get(key)
             self.metrics[key].append(value if value is None or math.isfinite(value) else None)
-        self.last_histogram = out["class_histogram"]
+        self.last_histogram = out["mode_histogram" if self.stacked else "class_histogram"]
         return out
 
     @property

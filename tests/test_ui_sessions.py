@@ -207,3 +207,31 @@ def test_an_image_session_playing_alone_measures_its_thread_counts():
         session.advance()
     assert set(session.threads.rates) == set(session.threads.options)
     assert all(rate > 0 for rate in session.threads.rates.values())
+
+
+def test_the_mnist_tab_counts_stackedmnists_1000_modes_and_draws_them():
+    from ganlab.image_experiment import recommended_image_config
+    from ganlab.ui.images_session import ImageSession
+
+    session = ImageSession(recommended_image_config(data="stacked-mnist", seed=0), "cpu")
+    session.advance()
+    session.measure()
+    panels = {p["key"]: p for p in session.panels(session.frames(), True)}
+    assert {"grid", "modemap", "modes", "kl"} <= set(panels) and "histogram" not in panels
+    assert "/1000" in session.status() and "1,000 samples" in session.status()
+    covered = sum(1 for c in session.run.last_histogram if c)
+    assert panels["modemap"]["title"] == f"the 1000 modes: {covered} covered"
+
+
+def test_the_mode_map_lights_covered_modes_only():
+    import numpy as np
+
+    from ganlab.viz.live import mode_map
+
+    counts = np.zeros(1000, dtype=int)
+    counts[307] = 5  # red 3, green 0, blue 7
+    image = mode_map(counts, cell=4)
+    gap, block = 4, 40
+    y, x = gap + 0 * 4, gap + 3 * (block + gap) + 7 * 4  # block 3 (top row), row 0, column 7
+    assert tuple(image[y, x]) == (0, 109, 44)  # the fullest mode: darkest green
+    assert tuple(image[y, x + 4]) == (60, 60, 60)  # its neighbour 308: never seen

@@ -9,9 +9,13 @@ from ganlab.image_experiment import ImageConfig
 from ganlab.live_images import LiveImageRun
 from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession
-from ganlab.viz.live import bars_panel, image_charts, image_panel
+from ganlab.viz.live import bars_panel, image_charts, image_panel, mode_map, stacked_charts
 
 IMAGE_SLICE = 0.1  # seconds per training slice: a step takes ~16 ms, so fewer hand-overs of the lock
+MODES_CAPTION = ("Each cell is one of StackedMNIST's 1000 modes, a triple of digits (R, G, B): ten blocks for the red "
+                 "digit (0–4 on top, 5–9 below), the green digit down and the blue digit across each block. Dark: "
+                 "no sample of the last {n:,} fell there; greener: more samples (log scale). A collapsed generator "
+                 "lights a few cells; an even one lights them all.")
 GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the same classes y) every frame, so you "
                 "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
 
@@ -49,16 +53,23 @@ class ImageSession(LiveSession):
             self.threads.report(threads, (self.run.images_seen - seen) / (time.perf_counter() - start))
 
     def measure(self) -> None:
-        self.fid_real = self.run.measure()["fid_real"]
+        self.fid_real = self.run.measure().get("fid_real")
 
     def frames(self) -> list[np.ndarray]:
         return [self.run.frame()]
 
     def panels(self, frames: list[np.ndarray], charts: bool) -> list[dict]:
-        """The 8 × 8 grid, and (when ``charts``) the class histogram and the six chart panels."""
+        """The 8 × 8 grid, and (when ``charts``) the class histogram (StackedMNIST: the map of its 1000
+        modes) and the chart panels."""
         run = self.run
         panels = [image_panel(frames[0], f"8 × 8 samples from a fixed z · step {run.step}", "grid", GRID_CAPTION)]
-        if charts:
+        if charts and run.stacked:
+            if run.last_histogram is not None:
+                covered = sum(1 for c in run.last_histogram if c)
+                panels.append(image_panel(mode_map(run.last_histogram), f"the 1000 modes: {covered} covered", "modemap",
+                                          MODES_CAPTION.format(n=run.measure_samples)))
+            panels += stacked_charts(run.history, run.metrics, run.experiment.trainer.objective.is_critic)
+        elif charts:
             panels.append(bars_panel(run.last_histogram, "generated samples per class (the classifier's verdict)",
                                      "histogram", list(run.experiment.dataset.class_names), "class"))
             panels += image_charts(run.history, run.metrics, run.experiment.trainer.objective.is_critic, self.fid_real)
@@ -72,7 +83,11 @@ class ImageSession(LiveSession):
         if self.playing:
             parts.append(f"{self.fps:.1f} frames/s")
         m = run.metrics
-        if m["step"]:
+        if m["step"] and run.stacked:
+            parts.append(f"modes **{m['modes_covered'][-1]}/1000** · KL from uniform **{m['mode_kl'][-1]:.3f}** · "
+                         f"*metrics every {self.measure_every:g} s of play on {run.measure_samples:,} samples "
+                         "(the papers use 26,000: `python -m ganlab images --data stacked-mnist --eval-samples 26000`)*")
+        elif m["step"]:
             parts.append(f"classes **{m['classes_covered'][-1]}/10** · class KL **{m['class_kl'][-1]:.3f}** · "
                          f"confidence **{m['mean_confidence'][-1]:.2f}** · Fréchet **{m['fid'][-1]:.1f}**"
                          + (f" (real vs real {self.fid_real:.1f})" if self.fid_real is not None else "")

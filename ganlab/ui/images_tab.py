@@ -18,8 +18,7 @@ from ganlab.ui.live_view import live_view, nudge
 from ganlab.ui.presenter import ADVANCED
 
 START = recommended_image_config()
-LIVE_DATASETS = [name for name in IMAGE_DATASETS if name != "stacked-mnist"]  # StackedMNIST: the CLI, for now
-FIELDS = [("data", "dataset", LIVE_DATASETS), ("arch", "architecture", list(ARCHS)),
+FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", list(ARCHS)),
           ("objective", "objective", list(OBJECTIVE_NAMES)),
           ("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
           ("n_critic", "k: discriminator steps per generator step", int), ("optimizer", "optimizer", list(OPTIMIZERS)),

@@ -172,6 +172,36 @@ def image_charts(history: dict, metrics: dict, critic: bool, fid_real: float | N
     ]
 
 
+def stacked_charts(history: dict, metrics: dict, critic: bool) -> list[dict]:
+    """Chart panels of a StackedMNIST run: the training signals, modes covered of 1000 over time, and
+    the reverse KL of the mode histogram from uniform."""
+    m = metrics["step"]
+    return _training_panels(history, critic) + [
+        line_panel("modes covered of 1000", [series("modes covered", m, metrics["modes_covered"], REAL_COLOR)],
+                   "modes", ylim=(0, 1000)),
+        line_panel("mode KL from uniform", [series("mode KL", m, metrics["mode_kl"], "#444444")], "kl"),
+    ]
+
+
+def mode_map(counts: Sequence[int], cell: int = 6) -> np.ndarray:
+    """StackedMNIST's 1000 modes as one RGB picture: ten blocks (the red digit, 0–4 on top, 5–9
+    below), each 10 × 10 cells (green digit down, blue digit across). An unseen mode is a dark cell; a
+    covered one is lit, greener the more samples fell into it (log scale, up to the fullest mode)."""
+    counts = np.asarray(counts, dtype=float).reshape(10, 10, 10)
+    top = max(1.0, counts.max())
+    gap, block = cell, 10 * cell
+    image = np.full((2 * block + 3 * gap, 5 * block + 6 * gap, 3), 255, dtype=np.uint8)
+    dark, light, full = np.array([60, 60, 60]), np.array([199, 233, 192]), np.array([0, 109, 44])
+    for r in range(10):
+        y0, x0 = gap + (r // 5) * (block + gap), gap + (r % 5) * (block + gap)
+        for g in range(10):
+            for b in range(10):
+                n = counts[r, g, b]
+                colour = dark if n == 0 else light + (full - light) * (math.log1p(n) / math.log1p(top))
+                image[y0 + g * cell:y0 + (g + 1) * cell - 1, x0 + b * cell:x0 + (b + 1) * cell - 1] = colour.astype(np.uint8)
+    return image
+
+
 def pair_charts(steps: Sequence, w1_d: Sequence, w1_f: Sequence, grad_steps: Sequence, grad_d: Sequence,
                 grad_f: Sequence, names: tuple[str, str]) -> list[dict]:
     """Critic vs discriminator: exact W1 of both generators over time, and the mean ‖−∂L_G/∂x‖ at
