@@ -175,6 +175,27 @@ def test_mnist_tab_trains_live(app_url, browser):
     page.close()
 
 
+def test_stacked_mnist_lights_its_modes_in_the_mnist_tab(app_url, browser):
+    """Choose StackedMNIST, play: colour samples, the map of the 1000 modes and its curves appear."""
+    page = _open(browser, app_url, 1300)
+    page.get_by_role("tab", name="MNIST").click()
+    page.get_by_label("dataset").click()
+    page.get_by_role("option", name="stacked-mnist").click()
+    page.click("#img-play")
+    page.wait_for_function("/modes [0-9]+\\/1000/.test(document.querySelector('#img-status').innerText)", timeout=90000)
+    page.wait_for_function("Object.keys(document.querySelector('#img-live .gl-live').__ganlab.titles).includes('modemap')",
+                           timeout=30000)
+    page.click("#img-pause", timeout=15000)
+    text = page.inner_text("#img-status")
+    assert "stacked-mnist" in text and "1,000 samples" in text
+    title = page.evaluate("document.querySelector('#img-live .gl-live').__ganlab.titles.modemap")
+    assert re.fullmatch(r"the 1000 modes: \d+ covered", title)
+    time.sleep(1)
+    page.screenshot(path=os.path.join(SHOTS, "stacked_mnist.png"), full_page=True)
+    assert not page.errors, page.errors
+    page.close()
+
+
 def test_latent_space_tab(app_url, browser, tmp_path):
     page = _open(browser, app_url, 1500)
     errors = page.errors
