@@ -23,50 +23,53 @@ import torch
 from ganlab.errors import GanlabError
 
 
-class FlatAdam(torch.optim.Adam):
+class _FlatStep:
+    """An optimiser over one flat tensor whose ``step`` skips ``Optimizer.step``'s generic wrapper once
+    its state exists (the first step, and one with a closure, go through the generic path, which
+    creates the state). Subclasses write the update itself, ``_update(state, group)``."""
+
+    def _bind(self, flat: torch.nn.Parameter) -> None:
+        self._flat = flat
+        self.step = self._flat_step  # this instance's step, without the class's wrapper
+
+    @torch.no_grad()
+    def _flat_step(self, closure=None):
+        state = self.state[self._flat]
+        if not state or closure is not None:
+            return super().step(closure)
+        state["step"].add_(1)
+        self._update(state, self.param_groups[0])
+        return None
+
+
+class FlatAdam(_FlatStep, torch.optim.Adam):
     """``torch.optim.Adam(fused=True)`` over a single tensor, stepped without the generic wrapper."""
 
     def __init__(self, flat: torch.nn.Parameter, lr: float, betas: tuple[float, float]):
         super().__init__([flat], lr=lr, betas=betas, fused=True)
-        self._flat = flat
-        self.step = self._fused_step  # this instance's step, without the class's wrapper
+        self._bind(flat)
 
-    @torch.no_grad()
-    def _fused_step(self, closure=None):
-        """One Adam update of the flat buffer (the formula in the module docstring)."""
-        state = self.state[self._flat]
-        if not state or closure is not None:  # first step: let Adam create its state
-            return torch.optim.Adam.step(self, closure)
-        group = self.param_groups[0]
+    def _update(self, state: dict, group: dict) -> None:
+        """One Adam update of the flat buffer by the fused kernel (the formula in the module docstring)."""
         beta1, beta2 = group["betas"]
-        state["step"].add_(1)
         torch._fused_adam_([self._flat], [self._flat.grad], [state["exp_avg"]], [state["exp_avg_sq"]], [],
                            [state["step"]], amsgrad=False, lr=group["lr"], beta1=beta1, beta2=beta2,
                            weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"])
-        return None
 
 
-class FlatRMSprop(torch.optim.RMSprop):
+class FlatRMSprop(_FlatStep, torch.optim.RMSprop):
     """``torch.optim.RMSprop`` (no momentum, not centred) over a single tensor, stepped without the
     generic wrapper: three in-place passes over the buffer, the same arithmetic as PyTorch's."""
 
     def __init__(self, flat: torch.nn.Parameter, lr: float, alpha: float):
         super().__init__([flat], lr=lr, alpha=alpha)
-        self._flat = flat
-        self.step = self._flat_step
+        self._bind(flat)
 
-    @torch.no_grad()
-    def _flat_step(self, closure=None):
+    def _update(self, state: dict, group: dict) -> None:
         """One RMSprop update of the flat buffer (the formula in the module docstring)."""
-        state = self.state[self._flat]
-        if not state or closure is not None:  # first step: let RMSprop create its state
-            return torch.optim.RMSprop.step(self, closure)
-        group = self.param_groups[0]
         grad, square_avg = self._flat.grad, state["square_avg"]
-        state["step"].add_(1)
         square_avg.mul_(group["alpha"]).addcmul_(grad, grad, value=1 - group["alpha"])
         self._flat.addcdiv_(grad, square_avg.sqrt().add_(group["eps"]), value=-group["lr"])
-        return None
 
 
 def make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:

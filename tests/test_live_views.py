@@ -149,24 +149,9 @@ def test_mnist_tab_keeps_most_of_the_clis_speed(browser):
 
 def test_a_closed_page_frees_its_training_slot_within_5_s(browser):
     """With room for one training run, a second student can play 5 s after the first one's page closed."""
-    from conftest import _free_port
-
-    port = _free_port()
-    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GANLAB_MAX_TRAINING="1", GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with _fresh_app(GANLAB_MAX_TRAINING="1") as url:
         first = browser.new_page()
-        deadline = time.time() + 60
-        while True:
-            try:
-                first.goto(url)
-                break
-            except Exception:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.5)
+        first.goto(url)
         first.wait_for_selector("#toy-live canvas", timeout=60000)
         first.click("#toy-play")
         first.wait_for_function("/step [1-9]/.test(document.querySelector('#toy-status').innerText)", timeout=30000)
@@ -182,6 +167,3 @@ def test_a_closed_page_frees_its_training_slot_within_5_s(browser):
         second.wait_for_function("/steps\\/s/.test(document.querySelector('#toy-status').innerText)", timeout=5000)
         assert "please wait" not in second.inner_text("#toy-status").lower()
         second.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
