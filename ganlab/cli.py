@@ -156,7 +156,7 @@ def cmd_images(args) -> int:
     if not 10 <= args.eval_samples <= 100_000:
         raise GanlabError(f"eval-samples must be between 10 and 100000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
-    fields = ("data", "arch", "objective", "lipschitz", "width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
+    fields = ("data", "arch", "objective", "lipschitz", "width", "d_width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
               "seed", "ema", "conditional", "augment", "precision", "pack", "r1_weight")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     if args.beta1 is not None or args.beta2 is not None:
@@ -165,7 +165,12 @@ def cmd_images(args) -> int:
         chosen.update(betas_g=betas, betas_d=betas)
     if args.steps is not None:  # a step budget: learning rates decay linearly to 0 at the last step
         chosen["lr_decay_steps"] = args.steps
-    config = recommended_image_config(**chosen)
+    if args.preset:
+        from ganlab.image_presets import get_image_preset
+
+        config = get_image_preset(args.preset).config.replace(**chosen)
+    else:
+        config = recommended_image_config(**chosen)
     if config.data == "stacked-mnist" and args.save:
         raise GanlabError("saving a StackedMNIST generator is not supported yet (the model registry, evaluate "
                           "and the latent tab read one-channel models); use --samples for a picture")
@@ -270,10 +275,14 @@ def cmd_sample(args) -> int:
 
 
 def cmd_presets(args) -> int:
+    from ganlab.image_presets import IMAGE_PRESETS
     from ganlab.presets import PRESETS
 
-    for p in PRESETS.values():
-        print(f"{p.key:20s} {p.title}\n{'':20s} {p.watch_for}")
+    for heading, presets in (("toy presets (python -m ganlab toy --preset KEY)", PRESETS),
+                             ("image presets (python -m ganlab images --preset KEY)", IMAGE_PRESETS)):
+        print(heading)
+        for p in presets.values():
+            print(f"  {p.key:20s} {p.title}\n  {'':20s} {p.watch_for}")
     return 0
 
 
@@ -335,14 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ganlab", description="ganlab: a laboratory for generative adversarial networks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _toy_parser(sub)
-    sub.add_parser("presets", help="list the lecture presets")
+    sub.add_parser("presets", help="list the lecture presets (toy and image)")
     im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it "
                         "(also under torchrun: --batch is then the global batch)")
+    im.add_argument("--preset", help="start from an image preset (see `presets`): "
+                    "digits, stacked-collapse, stacked-pack; the flags below change it")
     im.add_argument("--data", help="mnist (default), fashion or stacked-mnist (3 digits as R, G, B: 1000 modes)")
     im.add_argument("--arch", help="dcgan (default), seed004 or mlp")
     im.add_argument("--objective")
     im.add_argument("--lipschitz")
     im.add_argument("--width", type=int)
+    im.add_argument("--d-width", type=int, help="D's width when it differs from G's (dcgan, mlp)")
     im.add_argument("--batch", type=int)
     im.add_argument("--lr-g", type=float)
     im.add_argument("--lr-d", type=float)

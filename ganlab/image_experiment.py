@@ -40,6 +40,7 @@ class ImageConfig(TrainSettings):
     data: str = "mnist"
     arch: str = "dcgan"
     width: int = 64
+    d_width: int = 0  # D's width when it differs from G's (0: the same); a narrow D invites mode collapse
     latent_dim: int = 100
     conditional: bool = False  # class-conditional: G(z, y) and a projection discriminator D(x, y)
 
@@ -50,6 +51,8 @@ class ImageConfig(TrainSettings):
         if not isinstance(self.conditional, bool):
             raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
         _integer("width", self.width, 4, 512)
+        if self.d_width != 0:
+            _integer("discriminator width", self.d_width, 4, 512)
         _integer("latent dimension", self.latent_dim, 1, 1024)
         if self.conditional and self.data == "stacked-mnist":
             raise GanlabError("StackedMNIST has 1000 modes and no class-conditional models here; train it unconditionally")
@@ -90,13 +93,13 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
         m = config.pack  # D sees packs of m images: m × c channels
         if config.arch == "dcgan":
             g = dcgan_generator(inputs, config.width, channels=c)
-            d = dcgan_discriminator(config.width, channels=c * m, critic=critic)
+            d = dcgan_discriminator(config.d_width or config.width, channels=c * m, critic=critic)
         elif config.arch == "seed004":
             g, d = seed004_generator(inputs, channels=c), seed004_discriminator(channels=c * m)
         else:
             g = nn.Sequential(MLP(inputs, 784 * c, 4 * config.width, 2, "leaky_relu"), nn.Tanh(),
                               nn.Unflatten(1, (c, 28, 28)))
-            mlp = MLP(784 * c * m, 1, 4 * config.width, 2, "leaky_relu")
+            mlp = MLP(784 * c * m, 1, 4 * (config.d_width or config.width), 2, "leaky_relu")
             # conditional: the MLP's parts laid out flat, so that its last layer is D's linear head
             d = nn.Sequential(nn.Flatten(), *(mlp.children() if config.conditional else [mlp]))
         if config.conditional:

@@ -64,6 +64,13 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
            "unpacked), though only 31–77% of samples are high quality by the end.",
            ToyConfig(data="ring8", objective="nonsaturating", latent_dim=256, n_critic=3, lr_g=1e-3, lr_d=1e-3, pack=4),
            tags=("collapse",)),
+    Preset("r3gan", "R3GAN on the 25-mode grid: every mode, sharply",
+           "The relativistic pairing loss with both zero-centred penalties (R1 at real, R2 at generated "
+           "samples, γ = 0.1) and learning rates decaying to 0 over 12,000 steps: every one of the 25 modes "
+           "fills, and as the step size shrinks the bridges between them empty out. Ten seeds on a 2-core CPU: "
+           "25/25 modes with 94.7% of samples within 3σ (PacGAN4's published row: 24.8 and 93.6%).",
+           ToyConfig(data="grid25", objective="r3gan", r1_weight=0.1, lr_decay_steps=12000, **_FAST_ADAM),
+           steps=12000, tags=("collapse",)),
     Preset("wgan-gp", "The fix: WGAN-GP",
            "The critic surface stays smooth and sloped everywhere, every mode gets mass, and the "
            "critic's estimate E f(x) − E f(G(z)) falls together with the exact W1 (λ = 1, k = 2).",

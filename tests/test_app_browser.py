@@ -176,11 +176,14 @@ def test_mnist_tab_trains_live(app_url, browser):
 
 
 def test_stacked_mnist_lights_its_modes_in_the_mnist_tab(app_url, browser):
-    """Choose StackedMNIST, play: colour samples, the map of the 1000 modes and its curves appear."""
+    """Choose the StackedMNIST collapse preset, play: its controls are set, colour samples, the map
+    of the 1000 modes and its curves appear."""
     page = _open(browser, app_url, 1300)
     page.get_by_role("tab", name="MNIST").click()
-    page.get_by_label("dataset").click()
-    page.get_by_role("option", name="stacked-mnist").click()
+    page.click("#img-preset input")
+    page.get_by_role("option", name="StackedMNIST: a DCGAN collapses").click()
+    page.wait_for_function("document.querySelector('#img-status').innerText.includes('preset loaded')", timeout=15000)
+    assert page.get_by_label("dataset").input_value() == "stacked-mnist"
     page.click("#img-play")
     page.wait_for_function("/modes [0-9]+\\/1000/.test(document.querySelector('#img-status').innerText)", timeout=90000)
     page.wait_for_function("Object.keys(document.querySelector('#img-live .gl-live').__ganlab.titles).includes('modemap')",

@@ -9,7 +9,8 @@ import gradio as gr
 from ganlab.config import OPTIMIZERS
 from ganlab.data.images import IMAGE_DATASETS
 from ganlab.errors import GanlabError
-from ganlab.image_experiment import ARCHS, ImageConfig, recommended_image_config
+from ganlab.image_experiment import ARCHS, ImageConfig
+from ganlab.image_presets import IMAGE_PRESETS, get_image_preset
 from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.objectives import OBJECTIVE_NAMES
 from ganlab.ui.controls import control_values
@@ -17,13 +18,15 @@ from ganlab.ui.images_session import ImageSession
 from ganlab.ui.live_view import live_view, nudge
 from ganlab.ui.presenter import ADVANCED
 
-START = recommended_image_config()
+START_PRESET = get_image_preset("digits")
+START = START_PRESET.config
 FIELDS = [("data", "dataset", list(IMAGE_DATASETS)), ("arch", "architecture", list(ARCHS)),
           ("objective", "objective", list(OBJECTIVE_NAMES)),
           ("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
           ("n_critic", "k: discriminator steps per generator step", int), ("optimizer", "optimizer", list(OPTIMIZERS)),
           ("lr_g", "generator learning rate", float), ("lr_d", "discriminator learning rate", float),
-          ("batch", "batch size", int), ("width", "width (channels)", int), ("seed", "seed", int),
+          ("batch", "batch size", int), ("width", "width (channels)", int),
+          ("d_width", "discriminator width (0: same as G; a narrow D invites mode collapse)", int), ("seed", "seed", int),
           ("pack", "pack m: D judges m images at once, stacked as channels (PacGAN; 1 = off)", int),
           ("conditional", "class-conditional: G(z, y) and a projection D(x, y)", bool)]
 CURVES_CAPTION = ("**Charts**: losses, gradient norms and D(real) vs D(fake) per step; then the shipped classifier's view of 500 "
@@ -31,11 +34,15 @@ CURVES_CAPTION = ("**Charts**: losses, gradient norms and D(real) vs D(fake) per
                   "mode collapse), mean confidence, and the Fréchet distance on its features (dotted: real vs real).")
 
 
-def _config(values) -> ImageConfig:
+def _config(values, base: ImageConfig = START) -> ImageConfig:
+    """``base`` (the session's config: settings without a control, such as a preset's Adam β, carry
+    over) with the controls' values applied."""
     changes = control_values(FIELDS, list(values))
     if changes["arch"] == "seed004":
         changes["latent_dim"] = 128
-    return START.replace(**changes)
+    elif base.arch == "seed004":
+        changes["latent_dim"] = START.latent_dim
+    return base.replace(**changes)
 
 
 def build(app: gr.Blocks) -> None:
@@ -43,6 +50,9 @@ def build(app: gr.Blocks) -> None:
     widgets = []
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
+            preset = gr.Dropdown([(p.title, p.key) for p in IMAGE_PRESETS.values()], value=START_PRESET.key,
+                                 label="preset", elem_id="img-preset")
+            watch = gr.Markdown(f"*Watch for:* {START_PRESET.watch_for}")
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
                 pause = gr.Button("❚❚ Pause", elem_id="img-pause")
@@ -69,7 +79,7 @@ def build(app: gr.Blocks) -> None:
         yet, from the recommended one when the controls hold a bad value) and the controls' config, or
         the error that config raised."""
         try:
-            config = _config(values)
+            config = _config(values, START if session is None else session.run.config)
         except GanlabError as exc:
             return session or ImageSession(START), None, exc
         return session or ImageSession(config), config, None
@@ -105,6 +115,16 @@ def build(app: gr.Blocks) -> None:
             session.reset(config)
         return draw(session)
 
+    def on_preset(key, session):
+        p = get_image_preset(key)
+        if session is None:
+            session = ImageSession(p.config)
+        else:
+            session.pause()
+            session.reset(p.config)
+        session.message = f"preset loaded: {p.title} (press Play)"
+        return (*draw(session), f"*Watch for:* {p.watch_for}", *[getattr(p.config, name) for name, _, _ in FIELDS])
+
     def on_download(session):
         if session is None:
             return None
@@ -118,4 +138,5 @@ def build(app: gr.Blocks) -> None:
     play.click(on_play, [state, *widgets], outputs, concurrency_limit=None, show_progress="hidden", api_visibility="private")
     pause.click(on_pause, [state], live, concurrency_limit=None, queue=False, api_visibility="private")
     reset.click(on_reset, [state, *widgets], outputs, api_visibility="private")
+    preset.input(on_preset, [preset, state], [*outputs, watch, *widgets], api_visibility="private")
     download.click(on_download, [state], saved, api_visibility="private")
