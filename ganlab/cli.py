@@ -348,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it "
                         "(also under torchrun: --batch is then the global batch)")
     im.add_argument("--preset", help="start from an image preset (see `presets`): "
-                    "digits, stacked-collapse, stacked-pack; the flags below change it")
+                    "digits, stacked-collapse, stacked-r3gan; the flags below change it")
     im.add_argument("--data", help="mnist (default), fashion or stacked-mnist (3 digits as R, G, B: 1000 modes)")
     im.add_argument("--arch", help="dcgan (default), seed004 or mlp")
     im.add_argument("--objective")

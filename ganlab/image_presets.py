@@ -28,11 +28,18 @@ IMAGE_PRESETS: dict[str, ImagePreset] = {p.key: p for p in [
                 "the class histogram evens out as classes covered reaches 10/10.",
                 recommended_image_config()),
     ImagePreset("stacked-collapse", "StackedMNIST: a DCGAN collapses",
-                "COLLAPSE_TEXT",
-                recommended_image_config(data="stacked-mnist")),
-    ImagePreset("stacked-pack", "StackedMNIST: the cure by packing",
-                "PACK_TEXT",
-                recommended_image_config(data="stacked-mnist", pack=2)),
+                "The recommended DCGAN with one change, heavy momentum in Adam (β1 = 0.9 instead of 0.5): G "
+                "overshoots towards whatever D currently likes, and the 64 samples start to look alike. Watch the "
+                "map of the 1000 modes stay mostly dark (40-s runs, seeds 0–2 on a 2-core CPU: 262, 201 and 186 "
+                "modes, KL from uniform 2.7–3.5; the published DCGAN row is 99 modes).",
+                recommended_image_config(data="stacked-mnist", betas_g=(0.9, 0.999), betas_d=(0.9, 0.999))),
+    ImagePreset("stacked-r3gan", "StackedMNIST: the cure by R3GAN's loss",
+                "The same collapsing run with R3GAN's loss: D judges each fake against a real partner "
+                "(relativistic pairing) and its gradients are kept small at real and at generated images (R1 + R2, "
+                "a critic without batch norm). Each step costs more, yet the map lights up: 865 and 868 modes in 40 s "
+                "(seeds 0 and 1; KL 0.81 and 0.80), with the samples still blurry.",
+                recommended_image_config(data="stacked-mnist", betas_g=(0.9, 0.999), betas_d=(0.9, 0.999),
+                                         objective="r3gan")),
 ]}
 
 

@@ -69,18 +69,18 @@ def test_bad_input_ends_in_one_line(args, needle, capsys):
 def test_presets_command_lists_mode_collapse(capsys):
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
-    assert "mode-collapse" in out and "r3gan" in out and "stacked-collapse" in out and "stacked-pack" in out
+    assert "mode-collapse" in out and "r3gan" in out and "stacked-collapse" in out and "stacked-r3gan" in out
 
 
 def test_images_start_from_a_preset_and_flags_change_it(capsys):
     """``images --preset KEY`` trains the preset's config, with the given flags on top."""
     from ganlab.image_presets import get_image_preset
 
-    assert main(["images", "--preset", "stacked-pack", "--steps", "2", "--width", "8", "--batch", "16",
+    assert main(["images", "--preset", "stacked-r3gan", "--steps", "2", "--width", "8", "--batch", "16",
                  "--eval-samples", "20", "--threads", "1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["data"] == "stacked-mnist" and result["steps"] == 2 and result["modes_total"] == 1000
-    assert get_image_preset("stacked-pack").config.pack > 1
+    assert get_image_preset("stacked-r3gan").config.objective == "r3gan"
     assert main(["images", "--preset", "nope"]) == 2
     assert "unknown image preset 'nope'" in capsys.readouterr().err
 
