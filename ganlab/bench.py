@@ -15,16 +15,16 @@ import time
 import torch
 import torch.nn.functional as F
 
-from ganlab.config import ToyConfig
-from ganlab.experiment import ToyExperiment, build_toy_networks
-from ganlab.presets import recommended
+from ganlab.toy.config import ToyConfig
+from ganlab.toy.experiment import ToyExperiment, build_toy_networks
+from ganlab.toy.presets import recommended
 
 BENCH_OBJECTIVES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge", "lsgan", "r3gan")
 
 
 def plain_toy_loop(config: ToyConfig):
     """A closure running one textbook training iteration per call, for ``config``'s networks."""
-    from ganlab.data.toy import get_toy
+    from ganlab.toy.data import get_toy
 
     g, d = build_toy_networks(config.replace(precision="fp32"), torch.device("cpu"))
     method = config.lipschitz_method
@@ -123,7 +123,7 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
     default_threads = torch.get_num_threads()
     rows = []
     if presets:
-        from ganlab.presets import get_preset
+        from ganlab.toy.presets import get_preset
 
         configs = [(key, get_preset(key).config) for key in presets]
     else:
@@ -167,7 +167,7 @@ def plain_image_loop(config, dataset):
     Like the ganlab trainer (and the textbook algorithm) the generator step draws fresh z."""
     from torch.utils.data import DataLoader, TensorDataset
 
-    from ganlab.image_experiment import build_image_networks
+    from ganlab.images.experiment import build_image_networks
 
     g, d = build_image_networks(config)
     images = dataset.train_images.unsqueeze(1).float() / 127.5 - 1
@@ -225,8 +225,8 @@ def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, 
                  data: str = "mnist", precision: str = "auto") -> dict:
     """Images/s of the ganlab trainer (in ``precision``) and of the notebook loop (float32) for the same
     networks, in the same process."""
-    from ganlab.data.images import load_images
-    from ganlab.image_experiment import ImageConfig, ImageExperiment
+    from ganlab.images.data import load_images
+    from ganlab.images.experiment import ImageConfig, ImageExperiment
 
     latent = 128 if arch == "seed004" else 100
     config = ImageConfig(arch=arch, batch=batch, data=data, latent_dim=latent, precision=precision)
@@ -255,8 +255,8 @@ def bench_epoch(arch: str = "seed004", batch: int = 1024, images: int = 60_000, 
     3 warm-up steps), the lecture notebook's measure (26 s per epoch of the seed004 networks at batch
     1024 on its GPU). Batches are drawn from the data that is there (the full MNIST when installed,
     else the bundled 8,000 images): the time depends on the count of images, not on which."""
-    from ganlab.device import device_description
-    from ganlab.image_experiment import ImageConfig, ImageExperiment
+    from ganlab.images.experiment import ImageConfig, ImageExperiment
+    from ganlab.training.device import device_description
 
     config = ImageConfig(arch=arch, batch=batch, latent_dim=128 if arch == "seed004" else 100, precision=precision)
     exp = ImageExperiment(config, device)
@@ -279,9 +279,8 @@ def bench_latent(frames: int = 16, repeats: int = 20) -> list[dict]:
     (one batched forward pass) against the plain way (one forward pass per frame); medians."""
     import statistics
 
-    from ganlab.checkpoints import load_generator
-    from ganlab.latent import interpolate
-    from ganlab.pretrained import shipped_models
+    from ganlab.images.latent import interpolate
+    from ganlab.images.pretrained import load_generator, shipped_models
     from ganlab.viz.images import strip, tiles, write_gif
 
     rows = []

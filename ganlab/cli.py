@@ -25,10 +25,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _toy_parser(sub) -> None:
-    from ganlab.data.toy import TOY_NAMES
-    from ganlab.lipschitz import LIPSCHITZ_METHODS
-    from ganlab.objectives import OBJECTIVE_NAMES
-    from ganlab.presets import PRESETS, RECOMMENDED_STEPS
+    from ganlab.toy.data import TOY_NAMES
+    from ganlab.toy.presets import PRESETS, RECOMMENDED_STEPS
+    from ganlab.training.lipschitz import LIPSCHITZ_METHODS
+    from ganlab.training.objectives import OBJECTIVE_NAMES
 
     p = sub.add_parser("toy", help="train a toy 2D GAN and evaluate it (modes, high quality, exact W1)")
     p.add_argument("--data", help=f"one of {', '.join(TOY_NAMES)} (default ring8)")
@@ -74,7 +74,7 @@ def _betas(args) -> dict:
     """``--beta1/--beta2`` as betas for both networks (the other value kept from the preset)."""
     if args.beta1 is None and args.beta2 is None:
         return {}
-    from ganlab.presets import get_preset, recommended
+    from ganlab.toy.presets import get_preset, recommended
 
     base = get_preset(args.preset).config if args.preset else recommended(args.objective or "nonsaturating")
     out = {}
@@ -85,7 +85,7 @@ def _betas(args) -> dict:
 
 
 def _toy_config(args):
-    from ganlab.presets import RECOMMENDED_STEPS, get_preset, recommended
+    from ganlab.toy.presets import RECOMMENDED_STEPS, get_preset, recommended
 
     overrides = {k: getattr(args, k) for k in _CONFIG_FLAGS if getattr(args, k) is not None}
     overrides.update(_betas(args))
@@ -109,8 +109,8 @@ def _toy_config(args):
 
 
 def cmd_toy(args) -> int:
-    from ganlab.checkpoints import save_toy
-    from ganlab.experiment import train_and_evaluate
+    from ganlab.toy.experiment import train_and_evaluate
+    from ganlab.toy.saving import save_toy
 
     if args.threads < 1:
         raise GanlabError(f"threads must be ≥ 1, got {args.threads}")
@@ -140,10 +140,15 @@ def cmd_images(args) -> int:
     """Train an image GAN for a time budget (or steps) and measure it with the shipped classifier."""
     from PIL import Image
 
-    from ganlab.checkpoints import save_trainer
-    from ganlab.device import device_description, machine_description
-    from ganlab.distributed import join, leave
-    from ganlab.image_experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
+    from ganlab.images.experiment import (
+        ImageConfig,
+        ImageExperiment,
+        image_grid,
+        recommended_image_config,
+    )
+    from ganlab.training.checkpoints import save_trainer
+    from ganlab.training.device import device_description, machine_description
+    from ganlab.training.distributed import join, leave
 
     if args.threads is None:  # the cores, shared among the processes of this machine under torchrun
         args.threads = max(1, min(2, (os.cpu_count() or 1) // int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
@@ -166,7 +171,7 @@ def cmd_images(args) -> int:
     if args.steps is not None:  # a step budget: learning rates decay linearly to 0 at the last step
         chosen["lr_decay_steps"] = args.steps
     if args.preset:
-        from ganlab.image_presets import get_image_preset
+        from ganlab.images.presets import get_image_preset
 
         config = get_image_preset(args.preset).config.replace(**chosen)
     else:
@@ -217,8 +222,8 @@ def _write_card(saved: str, result: dict) -> None:
     import os
     import shlex
 
-    from ganlab.checkpoints import load_generator
-    from ganlab.evaluation import model_card
+    from ganlab.images.evaluation import model_card
+    from ganlab.images.pretrained import load_generator
 
     stem = os.path.splitext(saved)[0]
     name = os.path.basename(stem)
@@ -232,7 +237,7 @@ def sample_grid(model, n: int, seed: int):
     """A PIL image of the samples of seeds seed … seed + n − 1; a conditional model draws class j in column j."""
     from PIL import Image
 
-    from ganlab.image_experiment import image_grid
+    from ganlab.images.experiment import image_grid
 
     z = model.latent(range(seed, seed + n))
     if model.num_classes:
@@ -243,8 +248,8 @@ def sample_grid(model, n: int, seed: int):
 
 def cmd_evaluate(args) -> int:
     """Recompute a saved generator's classifier metrics."""
-    from ganlab.checkpoints import load_generator
-    from ganlab.evaluation import evaluate_generator, quality_failures
+    from ganlab.images.evaluation import evaluate_generator, quality_failures
+    from ganlab.images.pretrained import load_generator
 
     if not 10 <= args.n <= 10000:
         raise GanlabError(f"n must be between 10 and 10000, got {args.n}")
@@ -263,7 +268,7 @@ def cmd_evaluate(args) -> int:
 
 def cmd_sample(args) -> int:
     """Write a PNG grid of a saved generator's samples."""
-    from ganlab.checkpoints import load_generator
+    from ganlab.images.pretrained import load_generator
 
     if not 1 <= args.n <= 1024:
         raise GanlabError(f"n must be between 1 and 1024, got {args.n}")
@@ -275,8 +280,8 @@ def cmd_sample(args) -> int:
 
 
 def cmd_presets(args) -> int:
-    from ganlab.image_presets import IMAGE_PRESETS
-    from ganlab.presets import PRESETS
+    from ganlab.images.presets import IMAGE_PRESETS
+    from ganlab.toy.presets import PRESETS
 
     for heading, presets in (("toy presets (python -m ganlab toy --preset KEY)", PRESETS),
                              ("image presets (python -m ganlab images --preset KEY)", IMAGE_PRESETS)):
@@ -287,8 +292,14 @@ def cmd_presets(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from ganlab.bench import bench_epoch, bench_images, bench_latent, bench_toy, format_table
-    from ganlab.device import machine_description, machine_line
+    from ganlab.bench import (
+        bench_epoch,
+        bench_images,
+        bench_latent,
+        bench_toy,
+        format_table,
+    )
+    from ganlab.training.device import machine_description, machine_line
 
     if args.what == "latent":
         rows = bench_latent()
@@ -329,7 +340,11 @@ def cmd_bench(args) -> int:
 
 
 def cmd_classifier(args) -> int:
-    from ganlab.classifiers import classifier_path, save_classifier, train_classifier
+    from ganlab.images.classifiers import (
+        classifier_path,
+        save_classifier,
+        train_classifier,
+    )
 
     if not 1 <= args.epochs <= 100:
         raise GanlabError(f"epochs must be between 1 and 100, got {args.epochs}")

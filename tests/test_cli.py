@@ -74,7 +74,7 @@ def test_presets_command_lists_mode_collapse(capsys):
 
 def test_images_start_from_a_preset_and_flags_change_it(capsys):
     """``images --preset KEY`` trains the preset's config, with the given flags on top."""
-    from ganlab.image_presets import get_image_preset
+    from ganlab.images.presets import get_image_preset
 
     assert main(["images", "--preset", "stacked-r3gan", "--steps", "2", "--width", "8", "--batch", "16",
                  "--eval-samples", "20", "--threads", "1", "--json"]) == 0

@@ -1,5 +1,6 @@
-"""Measurements of a generator: mode coverage (``modes``) and toy-run summaries (``toy``)."""
+"""Measurements of generated samples, free of any training: mode coverage (``modes``), the image
+classifier's metrics and the Fréchet distance (``images``), StackedMNIST's 1000 modes (``stacked``).
+The toy wing's summary of a run is ``ganlab.toy.evaluation``."""
 from ganlab.metrics.modes import ModeCoverage, mode_coverage
-from ganlab.metrics.toy import evaluate_toy_samples
 
-__all__ = ["ModeCoverage", "evaluate_toy_samples", "mode_coverage"]
+__all__ = ["ModeCoverage", "mode_coverage"]

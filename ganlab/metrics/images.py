@@ -14,7 +14,7 @@ import math
 import numpy as np
 import torch
 
-from ganlab.divergences import kl
+from ganlab.maths.divergences import kl
 
 
 def _sqrtm_psd_product(a: np.ndarray, b: np.ndarray) -> float:

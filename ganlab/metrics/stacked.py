@@ -15,7 +15,7 @@ import math
 
 import torch
 
-from ganlab.data.images import STACKED
+STACKED = 3  # StackedMNIST: three independent MNIST digits as the R, G and B channels
 
 MODES = 10 ** STACKED
 

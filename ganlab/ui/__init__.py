@@ -9,8 +9,17 @@ def build_app():
     each session's work is its own, and an idle queue that polls gently (``capacity.calm_queue``)."""
     import gradio as gr
 
-    from ganlab.ui import (blocks_tab, capacity, compare_tab, divergences_tab, images_tab, latent_tab, live_view,
-                           presenter, toy_tab)
+    from ganlab.ui import (
+        blocks_tab,
+        capacity,
+        compare_tab,
+        divergences_tab,
+        images_tab,
+        latent_tab,
+        live_view,
+        presenter,
+        toy_tab,
+    )
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.

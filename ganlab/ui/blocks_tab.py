@@ -9,12 +9,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ganlab import convolution as cv
-from ganlab.config import _integer
 from ganlab.errors import GanlabError
-from ganlab.ui.controls import text_value
+from ganlab.maths import convolution as cv
 from ganlab.models import dcgan_generator, seed004_generator
 from ganlab.models.summary import layer_table
+from ganlab.training.config import _integer
+from ganlab.ui.controls import text_value
 
 X_TEXT = "4 5 8 7\n1 8 8 8\n3 6 6 4\n6 5 7 8"
 U_TEXT = "1 4 1\n1 4 3\n3 3 1"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganlab.config import ToyConfig
-from ganlab.live import Frame, LiveToyRun
-from ganlab.presets import LIVE_WGAN_GP, recommended
+from ganlab.toy.config import ToyConfig
+from ganlab.toy.live import Frame, LiveToyRun
+from ganlab.toy.presets import LIVE_WGAN_GP, recommended
 from ganlab.ui.live_session import LiveSession
 from ganlab.viz.live import layered_view, pair_charts
 

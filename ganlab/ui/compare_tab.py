@@ -4,10 +4,10 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from ganlab.data.toy import TOY_NAMES
-from ganlab.config import _number
 from ganlab.errors import GanlabError
-from ganlab.optimality import line_example, two_gaussians_profiles
+from ganlab.toy.data import TOY_NAMES
+from ganlab.toy.optimality import line_example, two_gaussians_profiles
+from ganlab.training.config import _number
 from ganlab.ui.compare_session import CRITICS, CompareSession
 from ganlab.ui.live_view import live_view, nudge
 from ganlab.viz.compare import line_example_figure, two_gaussians_figure

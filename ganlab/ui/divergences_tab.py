@@ -8,12 +8,16 @@ import gradio as gr
 import numpy as np
 import torch
 
-from ganlab import divergences as dv
-from ganlab.config import _integer, _number
-from ganlab.data.toy import TOY_NAMES, get_toy
 from ganlab.errors import GanlabError
+from ganlab.maths import divergences as dv
+from ganlab.toy.data import TOY_NAMES, get_toy
+from ganlab.training.config import _integer, _number
 from ganlab.ui.controls import text_value
-from ganlab.viz.transport import histograms_figure, transport_plan_figure, uniform_mixtures_figure
+from ganlab.viz.transport import (
+    histograms_figure,
+    transport_plan_figure,
+    uniform_mixtures_figure,
+)
 
 UNIFORMS, HISTOGRAMS = "mixtures of uniforms", "histograms on adjacent bins"
 PRESETS_1D = {

@@ -6,13 +6,13 @@ import tempfile
 
 import gradio as gr
 
-from ganlab.config import OPTIMIZERS
-from ganlab.data.images import IMAGE_DATASETS
 from ganlab.errors import GanlabError
-from ganlab.image_experiment import ARCHS, ImageConfig
-from ganlab.image_presets import IMAGE_PRESETS, get_image_preset
-from ganlab.lipschitz import LIPSCHITZ_METHODS
-from ganlab.objectives import OBJECTIVE_NAMES
+from ganlab.images.data import IMAGE_DATASETS
+from ganlab.images.experiment import ARCHS, ImageConfig
+from ganlab.images.presets import IMAGE_PRESETS, get_image_preset
+from ganlab.training.config import OPTIMIZERS
+from ganlab.training.lipschitz import LIPSCHITZ_METHODS
+from ganlab.training.objectives import OBJECTIVE_NAMES
 from ganlab.ui.controls import control_values
 from ganlab.ui.images_session import ImageSession
 from ganlab.ui.live_view import live_view, nudge
@@ -130,7 +130,7 @@ def build(app: gr.Blocks) -> None:
     def on_download(session):
         if session is None:
             return None
-        from ganlab.checkpoints import save_trainer
+        from ganlab.training.checkpoints import save_trainer
 
         path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), f"generator-{session.run.config.data}-step{session.run.step}.safetensors")
         with session.lock:

@@ -12,11 +12,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ganlab.checkpoints import load_generator
-from ganlab.config import _choice, _integer, _number
 from ganlab.errors import GanlabError
-from ganlab.latent import arithmetic, class_means, interpolate, nearest_neighbours, principal_directions, walk
-from ganlab.pretrained import GeneratorModel, shipped_models
+from ganlab.images.latent import (
+    arithmetic,
+    class_means,
+    interpolate,
+    nearest_neighbours,
+    principal_directions,
+    walk,
+)
+from ganlab.images.pretrained import GeneratorModel, load_generator, shipped_models
+from ganlab.training.config import _choice, _integer, _number
 from ganlab.viz.images import strip, tiles
 
 GRID_SAMPLES = 16
@@ -34,7 +40,7 @@ def model(name: str) -> GeneratorModel:
 
 @functools.lru_cache(maxsize=4)
 def _classifier(data: str):
-    from ganlab.classifiers import load_classifier
+    from ganlab.images.classifiers import load_classifier
 
     return load_classifier(data).eval().requires_grad_(False)
 
@@ -42,7 +48,7 @@ def _classifier(data: str):
 @functools.lru_cache(maxsize=4)
 def _training_set(data: str) -> tuple[torch.Tensor, torch.Tensor]:
     """(images in [−1, 1], classifier features) of the training split, for neighbour search."""
-    from ganlab.data.images import load_images, to_float
+    from ganlab.images.data import load_images, to_float
 
     images = to_float(load_images(data).train_images)
     clf = _classifier(data)
@@ -225,7 +231,7 @@ class LatentSession:
 
     def find(self, target: torch.Tensor, steps: int = 200, progress=None) -> tuple[np.ndarray, str]:
         """Project a 28 × 28 digit into z ("find it in z"); the result becomes pick A. Strip [target, G(z*)]."""
-        from ganlab.latent import project
+        from ganlab.images.latent import project
 
         m = self.model
         steps = _integer("optimisation steps", steps, 10, 2000)

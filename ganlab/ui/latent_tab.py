@@ -11,9 +11,9 @@ import math
 
 import gradio as gr
 
-from ganlab.config import _integer
 from ganlab.errors import GanlabError
-from ganlab.pretrained import shipped_models
+from ganlab.images.pretrained import shipped_models
+from ganlab.training.config import _integer
 from ganlab.ui.latent_session import GRID_SAMPLES, LatentSession, model
 from ganlab.viz.images import write_gif
 
@@ -194,7 +194,7 @@ def build(app: gr.Blocks) -> None:
 
     @_guarded(4)
     def on_find(session, path, drawing, n, progress=gr.Progress()):
-        from ganlab.data.uploads import read_digit, to_digit
+        from ganlab.images.uploads import read_digit, to_digit
 
         s = _session(session)
         if path:

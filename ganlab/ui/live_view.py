@@ -16,6 +16,7 @@ import gradio as gr
 
 from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession, close_page, find
+
 with open(os.path.join(os.path.dirname(__file__), "live_view.js"), encoding="utf-8") as _f:
     SCRIPT = _f.read()
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from collections import deque
 
-from ganlab.config import ToyConfig
 from ganlab.errors import GanlabError
-from ganlab.live import Frame, LiveToyRun
+from ganlab.toy.config import ToyConfig
+from ganlab.toy.live import Frame, LiveToyRun
 from ganlab.ui.live_session import LiveSession
 from ganlab.viz.live import bars_panel, layered_view, toy_charts
-
 
 FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play at 5 frames/s)
 VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "

@@ -8,21 +8,22 @@ from typing import Any
 
 import gradio as gr
 
-from ganlab.config import OPTIMIZERS, ToyConfig
-from ganlab.data.drawing import points_from_drawing
-from ganlab.data.toy import TOY_NAMES
 from ganlab.errors import GanlabError
-from ganlab.experiment import train_and_evaluate
-from ganlab.lipschitz import LIPSCHITZ_METHODS
 from ganlab.models.mlp import ACTIVATIONS
-from ganlab.objectives import OBJECTIVE_NAMES
-from ganlab.presets import PRESETS, get_preset, recommended
-from ganlab.priors import PRIOR_NAMES
+from ganlab.toy.config import ToyConfig
+from ganlab.toy.data import TOY_NAMES
+from ganlab.toy.drawing import points_from_drawing
+from ganlab.toy.experiment import train_and_evaluate
+from ganlab.toy.presets import PRESETS, get_preset, recommended
+from ganlab.training.config import OPTIMIZERS
+from ganlab.training.lipschitz import LIPSCHITZ_METHODS
+from ganlab.training.objectives import OBJECTIVE_NAMES
+from ganlab.training.priors import PRIOR_NAMES
 from ganlab.ui.controls import control_values
 from ganlab.ui.live_session import FRAME_PERIOD
+from ganlab.ui.live_view import live_view, nudge
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.toy_session import ToySession
-from ganlab.ui.live_view import live_view, nudge
 from ganlab.viz.live import LAYERS
 
 DEFAULT_PRESET = "nonsaturating"
@@ -271,7 +272,7 @@ def build(app: gr.Blocks) -> None:
 
     def on_save(session):
         session = _session(session)
-        from ganlab.checkpoints import save_toy
+        from ganlab.toy.saving import save_toy
 
         folder = tempfile.mkdtemp(prefix="ganlab-")
         path = os.path.join(folder, f"ganlab-{session.config.data}-{session.config.objective}-step{session.run.step}.safetensors")

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from ganlab.errors import GanlabError
-from ganlab.image_experiment import image_grid
+from ganlab.images.experiment import image_grid
 
 SCALE = 3  # screen pixels per MNIST pixel, on screen and in GIFs
 

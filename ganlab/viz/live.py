@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from ganlab.live import Frame
+from ganlab.toy.live import Frame
 from ganlab.viz.raster import PROBABILITY_STOPS, SCORE_STOPS, colours
 
 LAYERS = ("surface", "real", "fake", "arrows", "manifold")
