@@ -161,6 +161,39 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def describe_toy(rows: list[dict]) -> str:
+    """``bench_toy``'s rows as the table ``bench toy`` prints, with the machine's line under it."""
+    from ganlab.training.device import machine_line
+
+    return f"{format_table(rows)}\n{machine_line()}"
+
+
+def describe_images(row: dict) -> str:
+    """``bench_images``'s row as the lines ``bench images`` prints (the machine's line last)."""
+    from ganlab.training.device import machine_line
+
+    return (f"{row['arch']} batch {row['batch']} ({row['precision']}): ganlab {row['ganlab_images_per_second']:.0f} "
+            f"images/s, notebook loop (fp32) {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×"
+            f"\n{row['gflop_per_image']:.3f} GFLOP per image: {row['ganlab_gflops']:.0f} GFLOP/s, "
+            f"{100 * row['fraction_of_fp32_matmul_peak']:.0f}% of a large fp32 matrix product's "
+            f"{row['fp32_matmul_peak_gflops']:.0f} GFLOP/s on {row['threads']} threads\n{machine_line()}")
+
+
+def describe_epoch(row: dict) -> str:
+    """``bench_epoch``'s row as the lines ``bench epoch`` prints."""
+    from ganlab.training.device import machine_line
+
+    return (f"one epoch of {row['images']:,} images, {row['arch']} at batch {row['batch']} ({row['precision']}) on "
+            f"{row['device']}: {row['seconds_per_epoch']:.1f} s ({row['images_per_second']:.0f} images/s)\n{machine_line()}")
+
+
+def describe_latent(rows: list[dict]) -> str:
+    """``bench_latent``'s rows as the lines ``bench latent`` prints."""
+    return "\n".join(f"{r['model']}: load {r['load_ms']:.0f} ms; {r['frames']}-frame interpolation (strip + GIF) "
+                     f"{r['render_ms']:.1f} ms, one forward per frame {r['plain_render_ms']:.1f} ms → {r['speedup']:.2f}×"
+                     for r in rows)
+
+
 def plain_image_loop(config, dataset):
     """The lecture notebook's loop for ``config``'s networks: a DataLoader over a TensorDataset of float
     images in [−1, 1], BCE with label tensors, D on real and fake in separate passes, default Adam.

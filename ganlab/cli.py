@@ -292,50 +292,32 @@ def cmd_presets(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from ganlab.bench import (
-        bench_epoch,
-        bench_images,
-        bench_latent,
-        bench_toy,
-        format_table,
-    )
-    from ganlab.training.device import machine_description, machine_line
+    from ganlab import bench
+    from ganlab.training.device import machine_description
 
     if args.what == "latent":
-        rows = bench_latent()
+        rows = bench.bench_latent()
         if not rows:
             raise GanlabError("no generators found in pretrained/")
-        print(json.dumps({"benchmark": "latent", "machine": machine_description(), "rows": rows}) if args.json else "\n".join(
-            f"{r['model']}: load {r['load_ms']:.0f} ms; {r['frames']}-frame interpolation (strip + GIF) "
-            f"{r['render_ms']:.1f} ms, one forward per frame {r['plain_render_ms']:.1f} ms → {r['speedup']:.2f}×"
-            for r in rows))
-        return 0
-    if args.what == "images":
+        result, text = {"rows": rows}, bench.describe_latent(rows)
+    elif args.what == "images":
         if args.batch < 1 or args.batch > 4096:
             raise GanlabError(f"batch must be between 1 and 4096, got {args.batch}")
-        row = bench_images(args.arch, args.batch, args.seconds, args.repeats, precision=args.precision)
-        print(json.dumps({"benchmark": "images", "machine": machine_description(), **row}) if args.json else
-              f"{row['arch']} batch {row['batch']} ({row['precision']}): ganlab {row['ganlab_images_per_second']:.0f} "
-              f"images/s, notebook loop (fp32) {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×"
-              f"\n{row['gflop_per_image']:.3f} GFLOP per image: {row['ganlab_gflops']:.0f} GFLOP/s, "
-              f"{100 * row['fraction_of_fp32_matmul_peak']:.0f}% of a large fp32 matrix product's "
-              f"{row['fp32_matmul_peak_gflops']:.0f} GFLOP/s on {row['threads']} threads\n{machine_line()}")
-        return 0
-    if args.what == "epoch":
+        result = bench.bench_images(args.arch, args.batch, args.seconds, args.repeats, precision=args.precision)
+        text = bench.describe_images(result)
+    elif args.what == "epoch":
         if not (1 <= args.batch <= 4096 and 1 <= args.images <= 10_000_000):
             raise GanlabError(f"epoch: batch must be 1–4096 and images 1–10,000,000, got {args.batch} and {args.images}")
-        row = bench_epoch(args.arch, args.batch, args.images, args.device, args.precision)
-        print(json.dumps({"benchmark": "epoch", "machine": machine_description(), **row}) if args.json else
-              f"one epoch of {row['images']:,} images, {row['arch']} at batch {row['batch']} ({row['precision']}) on "
-              f"{row['device']}: {row['seconds_per_epoch']:.1f} s ({row['images_per_second']:.0f} images/s)\n{machine_line()}")
-        return 0
-    if args.what != "toy":
+        result = bench.bench_epoch(args.arch, args.batch, args.images, args.device, args.precision)
+        text = bench.describe_epoch(result)
+    elif args.what == "toy":
+        rows = bench.bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
+                               seconds=args.seconds, repeats=args.repeats,
+                               presets=args.preset.split(",") if args.preset else None)
+        result, text = {"rows": rows}, bench.describe_toy(rows)
+    else:
         raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, epoch, latent")
-    rows = bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
-                     seconds=args.seconds, repeats=args.repeats,
-                     presets=args.preset.split(",") if args.preset else None)
-    print(format_table(rows) + f"\n{machine_line()}" if not args.json else
-          json.dumps({"benchmark": "toy", "machine": machine_description(), "rows": rows}))
+    print(json.dumps({"benchmark": args.what, "machine": machine_description(), **result}) if args.json else text)
     return 0
 
 
