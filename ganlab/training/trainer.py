@@ -33,6 +33,7 @@ from ganlab.training.backprop import ManualMLP, supports
 from ganlab.training.config import TrainSettings
 from ganlab.training.ema import AveragedGenerator
 from ganlab.training.flat import flatten_parameters
+from ganlab.training.layout import keep_channels_last
 from ganlab.training.lipschitz import (
     apply_spectral_norm,
     clip_weights,
@@ -122,6 +123,9 @@ class Trainer:
         s = settings
         self._g_flat = flatten_parameters(self.generator, channels_last)
         self._d_flat = flatten_parameters(self.discriminator, channels_last)
+        if channels_last:  # and the activations stay channels-last through (un)flattening
+            keep_channels_last(self.generator)
+            keep_channels_last(self.discriminator)
         self.opt_g = make_optimizer(s.optimizer, [self._g_flat], s.lr_g, s.betas_g)
         self.opt_d = make_optimizer(s.optimizer, [self._d_flat], s.lr_d, s.betas_d)
         # With batch norm in D, one pass over real+fake would normalise fakes with real statistics (and
