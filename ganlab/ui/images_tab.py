@@ -1,4 +1,4 @@
-"""Tab "MNIST": train a DCGAN live on MNIST or Fashion-MNIST and watch the same 64 samples sharpen."""
+"""Tab "MNIST": train a DCGAN live on MNIST, Fashion-MNIST or StackedMNIST and watch the same 64 samples sharpen."""
 from __future__ import annotations
 
 import os
