@@ -140,12 +140,7 @@ def cmd_images(args) -> int:
     """Train an image GAN for a time budget (or steps) and measure it with the shipped classifier."""
     from PIL import Image
 
-    from ganlab.images.experiment import (
-        ImageConfig,
-        ImageExperiment,
-        image_grid,
-        recommended_image_config,
-    )
+    from ganlab.images.experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
     from ganlab.training.checkpoints import save_trainer
     from ganlab.training.device import device_description, machine_description
     from ganlab.training.distributed import join, leave
@@ -322,11 +317,7 @@ def cmd_bench(args) -> int:
 
 
 def cmd_classifier(args) -> int:
-    from ganlab.images.classifiers import (
-        classifier_path,
-        save_classifier,
-        train_classifier,
-    )
+    from ganlab.images.classifiers import classifier_path, save_classifier, train_classifier
 
     if not 1 <= args.epochs <= 100:
         raise GanlabError(f"epochs must be between 1 and 100, got {args.epochs}")

@@ -15,23 +15,11 @@ from torch import nn
 
 from ganlab.errors import GanlabError
 from ganlab.images.data import IMAGE_DATASETS, STACKED, load_images
-from ganlab.models import (
-    MLP,
-    dcgan_discriminator,
-    dcgan_generator,
-    seed004_discriminator,
-    seed004_generator,
-)
+from ganlab.models import MLP, dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
 from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator
 from ganlab.training.config import TrainSettings, _choice, _integer
 from ganlab.training.device import autocast_dtype, pick_device
-from ganlab.training.distributed import (
-    World,
-    agree,
-    broadcast_parameters,
-    gradient_averager,
-    use_global_batch_norm,
-)
+from ganlab.training.distributed import World, agree, broadcast_parameters, gradient_averager, use_global_batch_norm
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
 from ganlab.training.trainer import StepRecord, Trainer

@@ -17,11 +17,7 @@ from ganlab.errors import GanlabError
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.evaluation import evaluate_toy_samples
 from ganlab.toy.experiment import ToyExperiment
-from ganlab.toy.fields import (
-    discriminator_surface,
-    generator_gradient_field,
-    generator_manifold,
-)
+from ganlab.toy.fields import discriminator_surface, generator_gradient_field, generator_manifold
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.trainer import StepRecord
 

@@ -7,12 +7,7 @@ import os
 from ganlab.errors import GanlabError
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment
-from ganlab.training.checkpoints import (
-    FORMAT_TOY,
-    read_checkpoint,
-    restore_trainer,
-    save_trainer,
-)
+from ganlab.training.checkpoints import FORMAT_TOY, read_checkpoint, restore_trainer, save_trainer
 
 
 def save_toy(path: str | os.PathLike, experiment, notes: dict | None = None) -> None:

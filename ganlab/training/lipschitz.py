@@ -63,6 +63,21 @@ def r2_penalty(discriminator: nn.Module, fake: Tensor, gamma: float = 10.0) -> T
     return r1_penalty(discriminator, fake, gamma)
 
 
+def discriminator_penalty(method: str, judge_real, judge_fake, real: Tensor, fake: Tensor, gp_weight: float,
+                          r1_weight: float, generator: torch.Generator | None = None) -> Tensor | None:
+    """The penalty term of D's loss for Lipschitz ``method``, or None when the method has none.
+
+    'gp': λ · GP at x̂ between ``real`` and ``fake`` (judged by ``judge_real``); 'r1': (γ/2) · R1 at
+    ``real``; 'r1r2': R1 + R2, R2 at ``fake`` judged by ``judge_fake`` (a conditional D judges each
+    with its own labels)."""
+    if method == "gp":
+        return gradient_penalty(judge_real, real, fake, gp_weight, generator)
+    if method in ("r1", "r1r2"):
+        penalty = r1_penalty(judge_real, real, r1_weight)
+        return penalty + r2_penalty(judge_fake, fake, r1_weight) if method == "r1r2" else penalty
+    return None
+
+
 def apply_spectral_norm(module: nn.Module) -> nn.Module:
     """Spectrally normalise every Linear and Conv layer of ``module`` in place; returns it.
 

@@ -89,3 +89,17 @@ def input_gradient_penalty(net: ManualMLP, x: Tensor, kind: str, weight: float) 
             grads_w[layer - 1].add_(delta.t().mm(h[layer - 1]))
             grads_b[layer - 1].add_(delta.sum(0))
     return penalty
+
+
+def manual_discriminator_penalty(method: str, net: ManualMLP, real: Tensor, fake: Tensor, gp_weight: float,
+                                 r1_weight: float, generator: torch.Generator | None = None) -> Tensor | None:
+    """``lipschitz.discriminator_penalty`` by hand (the same α draws for the gradient penalty); its
+    parameter gradients are accumulated into ``net``'s."""
+    from ganlab.training.lipschitz import interpolates
+
+    if method == "gp":
+        return input_gradient_penalty(net, interpolates(real, fake, generator)[0], "gp", gp_weight)
+    if method in ("r1", "r1r2"):
+        penalty = input_gradient_penalty(net, real, "r1", r1_weight)
+        return penalty + input_gradient_penalty(net, fake, "r1", r1_weight) if method == "r1r2" else penalty
+    return None

@@ -34,19 +34,11 @@ from ganlab.training.config import TrainSettings
 from ganlab.training.ema import AveragedGenerator
 from ganlab.training.flat import flatten_parameters
 from ganlab.training.layout import keep_channels_last
-from ganlab.training.lipschitz import (
-    apply_spectral_norm,
-    clip_weights,
-    gradient_penalty,
-    has_batch_norm,
-    interpolates,
-    r1_penalty,
-    r2_penalty,
-)
+from ganlab.training.lipschitz import apply_spectral_norm, clip_weights, discriminator_penalty, has_batch_norm
 from ganlab.training.objectives import get_objective
 from ganlab.training.optim import make_optimizer
 from ganlab.training.packing import pack, unpack
-from ganlab.training.penalty_backprop import input_gradient_penalty
+from ganlab.training.penalty_backprop import manual_discriminator_penalty
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
 
@@ -274,13 +266,8 @@ class Trainer:
             out, cache = self._manual[1].forward(x)
             loss, grad = self.objective.d_loss_and_grad(out, target)
             self._manual[1].backward(cache, grad)
-            if self.lipschitz == "gp":  # the same α draws as ``gradient_penalty``
-                penalty = input_gradient_penalty(self._manual[1], interpolates(real_p, fake_p, self.rng)[0], "gp",
-                                                 s.gp_weight)
-            elif self.lipschitz in ("r1", "r1r2"):
-                penalty = input_gradient_penalty(self._manual[1], real_p, "r1", s.r1_weight)
-                if self.lipschitz == "r1r2":  # R2: the same at the fakes
-                    penalty = penalty + input_gradient_penalty(self._manual[1], fake_p, "r1", s.r1_weight)
+            penalty = manual_discriminator_penalty(self.lipschitz, self._manual[1], real_p, fake_p, s.gp_weight,
+                                                   s.r1_weight, self.rng)
         else:
             with self._precision():
                 if self._separate_batches:  # batch norm: real and fake each get their own statistics
@@ -289,15 +276,11 @@ class Trainer:
                     out = self._d(x, None if y_real is None else torch.cat([y_real, y_fake])).flatten()
             out = out.float()
             loss = self.objective.d_loss(out[:half], out[half:], target)
-            critic = self.discriminator if y_real is None else (lambda inputs: self._d(inputs, y_real))
-            if self.lipschitz == "gp":  # conditional: the critic at x̂ is judged with the real labels
-                penalty = gradient_penalty(critic, real_p, fake_p, s.gp_weight, self.rng)
-            elif self.lipschitz in ("r1", "r1r2"):
-                penalty = r1_penalty(critic, real_p, s.r1_weight)
-                if self.lipschitz == "r1r2":  # R2 at the fakes, judged with their own labels
-                    penalty = penalty + r2_penalty(
-                        self.discriminator if y_fake is None else (lambda inputs: self._d(inputs, y_fake)), fake_p,
-                        s.r1_weight)
+            # conditional: x̂ (GP) and x (R1) are judged with the real labels, the fakes (R2) with their own
+            judge_real = self.discriminator if y_real is None else (lambda inputs: self._d(inputs, y_real))
+            judge_fake = self.discriminator if y_fake is None else (lambda inputs: self._d(inputs, y_fake))
+            penalty = discriminator_penalty(self.lipschitz, judge_real, judge_fake, real_p, fake_p, s.gp_weight,
+                                            s.r1_weight, self.rng)
             self._d_flat.grad.zero_()
             (loss if penalty is None else loss + penalty).backward()
             loss, out, penalty = loss.detach(), out.detach(), None if penalty is None else penalty.detach()

@@ -13,11 +13,7 @@ from ganlab.maths import divergences as dv
 from ganlab.toy.data import TOY_NAMES, get_toy
 from ganlab.training.config import _integer, _number
 from ganlab.ui.controls import text_value
-from ganlab.viz.transport import (
-    histograms_figure,
-    transport_plan_figure,
-    uniform_mixtures_figure,
-)
+from ganlab.viz.transport import histograms_figure, transport_plan_figure, uniform_mixtures_figure
 
 UNIFORMS, HISTOGRAMS = "mixtures of uniforms", "histograms on adjacent bins"
 PRESETS_1D = {

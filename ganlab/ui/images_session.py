@@ -9,13 +9,7 @@ from ganlab.images.experiment import ImageConfig
 from ganlab.images.live import LiveImageRun
 from ganlab.ui import capacity
 from ganlab.ui.live_session import LiveSession
-from ganlab.viz.live import (
-    bars_panel,
-    image_charts,
-    image_panel,
-    mode_map,
-    stacked_charts,
-)
+from ganlab.viz.live import bars_panel, image_charts, image_panel, mode_map, stacked_charts
 
 IMAGE_SLICE = 0.1  # seconds per training slice: a step takes ~16 ms, so fewer hand-overs of the lock
 MODES_CAPTION = ("Each cell is one of StackedMNIST's 1000 modes, a triple of digits (R, G, B): ten blocks for the red "

@@ -13,14 +13,7 @@ import numpy as np
 import torch
 
 from ganlab.errors import GanlabError
-from ganlab.images.latent import (
-    arithmetic,
-    class_means,
-    interpolate,
-    nearest_neighbours,
-    principal_directions,
-    walk,
-)
+from ganlab.images.latent import arithmetic, class_means, interpolate, nearest_neighbours, principal_directions, walk
 from ganlab.images.pretrained import GeneratorModel, load_generator, shipped_models
 from ganlab.training.config import _choice, _integer, _number
 from ganlab.viz.images import strip, tiles

@@ -2,11 +2,7 @@ import pytest
 import torch
 
 from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks
-from ganlab.models.conditional import (
-    ConditionalGenerator,
-    ProjectionDiscriminator,
-    as_class_weights,
-)
+from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator, as_class_weights
 
 
 def test_class_weights_from_indices_and_rows():

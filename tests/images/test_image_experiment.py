@@ -6,12 +6,7 @@ from PIL import Image
 
 from ganlab.cli import main
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import (
-    ImageConfig,
-    ImageExperiment,
-    build_image_networks,
-    image_grid,
-)
+from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks, image_grid
 from ganlab.training.lipschitz import has_batch_norm
 
 

@@ -4,14 +4,7 @@ import pytest
 import torch
 
 from ganlab.errors import GanlabError
-from ganlab.images.latent import (
-    arithmetic,
-    class_means,
-    interpolate,
-    nearest_neighbours,
-    principal_directions,
-    walk,
-)
+from ganlab.images.latent import arithmetic, class_means, interpolate, nearest_neighbours, principal_directions, walk
 
 
 @pytest.mark.parametrize("method", ["slerp", "lerp"])

@@ -6,12 +6,7 @@ import torch
 
 from ganlab.images.classifiers import load_classifier
 from ganlab.images.data import load_images
-from ganlab.images.experiment import (
-    ImageConfig,
-    ImageExperiment,
-    build_image_networks,
-    image_grid,
-)
+from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks, image_grid
 from ganlab.metrics.stacked import MODES, stacked_mnist_metrics
 
 

@@ -1,12 +1,7 @@
 import torch
 from torch import nn
 
-from ganlab.models import (
-    dcgan_discriminator,
-    dcgan_generator,
-    seed004_discriminator,
-    seed004_generator,
-)
+from ganlab.models import dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
 from ganlab.models.summary import layer_table
 from ganlab.training.lipschitz import has_batch_norm
 

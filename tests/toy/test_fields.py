@@ -1,12 +1,7 @@
 import torch
 from torch import nn
 
-from ganlab.toy.fields import (
-    discriminator_surface,
-    generator_gradient_field,
-    generator_manifold,
-    grid_points,
-)
+from ganlab.toy.fields import discriminator_surface, generator_gradient_field, generator_manifold, grid_points
 from ganlab.training.objectives import get_objective
 from ganlab.training.priors import Prior
 

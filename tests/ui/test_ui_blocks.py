@@ -3,15 +3,7 @@ import pytest
 from ganlab.errors import GanlabError
 from ganlab.models import dcgan_generator
 from ganlab.models.summary import layer_table
-from ganlab.ui.blocks_tab import (
-    U_TEXT,
-    V_TEXT,
-    X_TEXT,
-    convolution_view,
-    generator_html,
-    parse_matrix,
-    transposed_view,
-)
+from ganlab.ui.blocks_tab import U_TEXT, V_TEXT, X_TEXT, convolution_view, generator_html, parse_matrix, transposed_view
 
 
 def test_lecture_convolution_through_the_tab():
