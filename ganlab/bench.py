@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment, build_toy_networks
 from ganlab.toy.presets import recommended
+from ganlab.training.device import machine_line
 
 BENCH_OBJECTIVES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge", "lsgan", "r3gan")
 
@@ -163,15 +164,11 @@ def format_table(rows: list[dict]) -> str:
 
 def describe_toy(rows: list[dict]) -> str:
     """``bench_toy``'s rows as the table ``bench toy`` prints, with the machine's line under it."""
-    from ganlab.training.device import machine_line
-
     return f"{format_table(rows)}\n{machine_line()}"
 
 
 def describe_images(row: dict) -> str:
     """``bench_images``'s row as the lines ``bench images`` prints (the machine's line last)."""
-    from ganlab.training.device import machine_line
-
     return (f"{row['arch']} batch {row['batch']} ({row['precision']}): ganlab {row['ganlab_images_per_second']:.0f} "
             f"images/s, notebook loop (fp32) {row['plain_images_per_second']:.0f} images/s → {row['speedup']:.2f}×"
             f"\n{row['gflop_per_image']:.3f} GFLOP per image: {row['ganlab_gflops']:.0f} GFLOP/s, "
@@ -181,8 +178,6 @@ def describe_images(row: dict) -> str:
 
 def describe_epoch(row: dict) -> str:
     """``bench_epoch``'s row as the lines ``bench epoch`` prints."""
-    from ganlab.training.device import machine_line
-
     return (f"one epoch of {row['images']:,} images, {row['arch']} at batch {row['batch']} ({row['precision']}) on "
             f"{row['device']}: {row['seconds_per_epoch']:.1f} s ({row['images_per_second']:.0f} images/s)\n{machine_line()}")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import torch
 
 from ganlab.training.backprop import ManualMLP
+from ganlab.training.lipschitz import interpolates
 
 Tensor = torch.Tensor
 PENALTIES = ("gp", "r1")
@@ -95,8 +96,6 @@ def manual_discriminator_penalty(method: str, net: ManualMLP, real: Tensor, fake
                                  r1_weight: float, generator: torch.Generator | None = None) -> Tensor | None:
     """``lipschitz.discriminator_penalty`` by hand (the same α draws for the gradient penalty); its
     parameter gradients are accumulated into ``net``'s."""
-    from ganlab.training.lipschitz import interpolates
-
     if method == "gp":
         return input_gradient_penalty(net, interpolates(real, fake, generator)[0], "gp", gp_weight)
     if method in ("r1", "r1r2"):

@@ -50,6 +50,16 @@ def _twin_trainers(cfg):
     return a.trainer, b
 
 
+def _step_together(manual, autograd, steps: int, rel: float) -> None:
+    """Step both trainers ``steps`` times; every number of every step's record agrees to ``rel``
+    (relative, absolute below 1)."""
+    for _ in range(steps):
+        ra, rb = manual.step(), autograd.step()
+        for key, value in ra.to_dict().items():
+            other = rb.to_dict()[key]
+            assert value == other or abs(value - other) < rel * max(1.0, abs(other)), key
+
+
 @pytest.mark.parametrize("manual", [True, False])
 def test_generator_step_leaves_discriminator_untouched(manual):
     manual_t, autograd_t = _twin_trainers(ToyConfig(**SMALL))
@@ -71,11 +81,7 @@ def test_hand_written_backprop_matches_autograd(objective, activation):
                     label_smoothing=0.1 if objective != "wgan" else 0.0, **SMALL)
     manual, autograd = _twin_trainers(cfg)
     assert manual._manual is not None and autograd._manual is None
-    for _ in range(15):
-        ra, rb = manual.step(), autograd.step()
-        for key, value in ra.to_dict().items():
-            other = rb.to_dict()[key]
-            assert value == other or abs(value - other) < 1e-5 * max(1.0, abs(other))
+    _step_together(manual, autograd, 15, 1e-5)
     diff = max((x - y).abs().max().item() for x, y in zip(manual.generator.parameters(), autograd.generator.parameters()))
     assert diff < 1e-5
 
