@@ -30,7 +30,7 @@ IMAGE_PRESETS: dict[str, ImagePreset] = {p.key: p for p in [
     ImagePreset("stacked-collapse", "StackedMNIST: a DCGAN collapses",
                 "The recommended DCGAN with one change, heavy momentum in Adam (β1 = 0.9 instead of 0.5): G "
                 "overshoots towards whatever D currently likes, and the 64 samples start to look alike. Watch the "
-                "map of the 1000 modes stay mostly dark (40-s runs, seeds 0–2 on a 2-core CPU: 262, 201 and 186 "
+                "map of the 1000 modes stay mostly dark (40-s runs, seeds 0–2 on the 2-core Intel Xeon (BF16): 262, 201 and 186 "
                 "modes, KL from uniform 2.7–3.5; the published DCGAN row is 99 modes).",
                 recommended_image_config(data="stacked-mnist", betas_g=(0.9, 0.999), betas_d=(0.9, 0.999))),
     ImagePreset("stacked-r3gan", "StackedMNIST: the cure by R3GAN's loss",
