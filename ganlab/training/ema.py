@@ -41,9 +41,11 @@ def recalibrate_batch_norm(net: nn.Module, make_inputs: Callable[[], tuple], bat
 class AveragedGenerator:
     """The EMA copy ``net`` of a generator whose parameters live in the flat buffer ``source_flat``."""
 
-    def __init__(self, generator: nn.Module):
+    def __init__(self, generator: nn.Module, channels_last: bool = False):
+        """``channels_last`` must match how G's own flat buffer was laid out (``flat.flatten_parameters``):
+        the update mixes the two buffers element by element."""
         self.net = copy.deepcopy(generator).requires_grad_(False)
-        self.flat = flatten_parameters(self.net)
+        self.flat = flatten_parameters(self.net, channels_last)
         self.calibrated_at = -1  # the step at which ``net`` last got batch-norm statistics of its own
 
     @torch.no_grad()

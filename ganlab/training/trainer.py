@@ -127,7 +127,7 @@ class Trainer:
         self._pick_backprop()
         self._d_params = list(self.discriminator.parameters())
         # Polyak/EMA copy of G for sampling (see ema.py)
-        self.ema = AveragedGenerator(self.generator) if settings.ema > 0 else None
+        self.ema = AveragedGenerator(self.generator, channels_last) if settings.ema > 0 else None
         self.step_count = 0
         # the generator step's latents, drawn with D's (and G's forward pass on them, hand-written path)
         self._pending_g: tuple[Tensor, tuple | None] | None = None

@@ -35,6 +35,21 @@ def test_a_short_run_trains_and_evaluates():
     assert grid.shape == (2 * 30 + 2, 5 * 30 + 2) and grid.dtype.name == "uint8"
 
 
+@pytest.mark.parametrize("arch", ["dcgan", "seed004"])
+def test_ema_copy_of_a_channels_last_generator_is_the_polyak_average_of_each_weight(arch):
+    """The live G's kernels sit channels-last in its flat buffer; the EMA copy's buffer must match, or
+    θ_ema ← β θ_ema + (1 − β) θ mixes different weights (samples turned to noise when it did not)."""
+    exp = ImageExperiment(ImageConfig(arch=arch, width=8, batch=8, seed=0, ema=0.9,
+                                      latent_dim=128 if arch == "seed004" else 100), "cpu", full_data=False)
+    t = exp.trainer
+    assert any(p.dim() == 4 and not p.is_contiguous() for p in t.generator.parameters())  # channels-last kernels
+    before = [p.clone() for p in t.generator_ema.parameters()]
+    t.step()
+    for old, ema, new in zip(before, t.generator_ema.parameters(), t.generator.parameters()):
+        assert torch.allclose(ema, 0.9 * old + 0.1 * new, atol=1e-6)
+        assert not torch.allclose(new, old)
+
+
 def test_bad_image_configs():
     for bad in (dict(arch="resnet"), dict(width=2), dict(data="cifar"), dict(lr_g=0.0)):
         with pytest.raises(GanlabError):
