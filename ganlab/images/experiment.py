@@ -111,10 +111,12 @@ class ImageExperiment:
     """Config + dataset on the device + trainer; ``evaluate`` uses the shipped classifier."""
 
     def __init__(self, config: ImageConfig, device: str | torch.device = "auto", full_data: bool | None = None,
-                 world: World | None = None, sync_bn: bool = False):
+                 world: World | None = None, sync_bn: bool = False, channels_last: bool | None = None):
         """``world``: this process's rank in a torchrun job (``distributed.join``); it trains on its
         shard of the data with batch ``config.batch / world.size``, gradients averaged over the ranks.
-        ``sync_bn``: batch norm over the global batch (``distributed.GlobalBatchNorm2d``)."""
+        ``sync_bn``: batch norm over the global batch (``distributed.GlobalBatchNorm2d``).
+        ``channels_last``: convolution kernels and images laid out channels-last (None: on a CPU, for
+        the convolutional networks); the numbers are the same either way, only the speed differs."""
         self.config = config
         self.world = world = world or World()
         if config.batch % world.size:
@@ -130,7 +132,8 @@ class ImageExperiment:
         self.trainer = Trainer(g, d, sampler, self.prior, config.replace(batch=config.batch // world.size), self.device,
                                autocast=autocast_dtype(config.precision, self.device),
                                num_classes=NUM_CLASSES if config.conditional else 0,
-                               channels_last=config.arch != "mlp" and self.device.type == "cpu", share_fakes=True,
+                               channels_last=(config.arch != "mlp" and self.device.type == "cpu"
+                                              if channels_last is None else channels_last), share_fakes=True,
                                grad_sync=gradient_averager(world), rng_offset=world.seed_offset())
         broadcast_parameters(self.trainer.generator, world)
         broadcast_parameters(self.trainer.discriminator, world)
