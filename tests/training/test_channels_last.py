@@ -5,6 +5,7 @@ import copy
 import torch
 
 from ganlab.models import dcgan_discriminator, dcgan_generator
+from ganlab.models.conditional import ProjectionDiscriminator
 from ganlab.training.flat import flatten_parameters
 from ganlab.training.layout import keep_channels_last
 from ganlab.training.lipschitz import gradient_penalty
@@ -34,7 +35,23 @@ def test_outputs_and_gradients_are_unchanged_and_images_stay_channels_last():
     for p, p2 in zip(list(g.parameters()) + list(d.parameters()), list(g2.parameters()) + list(d2.parameters())):
         assert torch.allclose(p.grad, p2.grad, atol=1e-4), p.shape
     assert seen == [True] and grads_in == [True]  # D's feature maps and the gradient into its last activation
-    assert type(g2[1]).__name__ == "UnflattenChannelsLast" and type(d2[5]).__name__ == "FlattenChannelsLast"
+    assert type(g2[1]).__name__ == "UnflattenChannelsLast"
+    assert type(d2[5]).__name__ == "KeepImage" and type(d2[6]).__name__ == "LinearOverImage"  # vec in H, W, C order
+    assert d2.state_dict().keys() == d.state_dict().keys()
+    d.load_state_dict(d2.state_dict())  # the same weights, in the same (C, H, W) order
+    assert torch.allclose(d(g(z)), out, atol=1e-6)
+
+
+def test_a_flatten_that_feeds_no_linear_layer_keeps_its_copying_twin():
+    """The projection discriminator flattens in its feature extractor and applies the head elsewhere."""
+    torch.manual_seed(0)
+    d = ProjectionDiscriminator(dcgan_discriminator(8), 10)
+    d2 = copy.deepcopy(d)
+    flatten_parameters(d2, channels_last=True)
+    keep_channels_last(d2)
+    assert type(d2.features[5]).__name__ == "FlattenChannelsLast" and type(d2.head) is torch.nn.Linear
+    x, y = torch.randn(5, 1, 28, 28), torch.arange(5)
+    assert torch.allclose(d(x, y), d2(x, y), atol=1e-5)
 
 
 def test_the_gradient_penalty_differentiates_through_the_flatten_twice():
