@@ -1,11 +1,13 @@
-"""Speed measurements: the ganlab trainer against a plain PyTorch loop, in the same process.
+"""Speed measurements: the ganlab trainer against a plain PyTorch loop, measured in one run.
 
 The plain loop is the one the PyTorch DCGAN tutorial teaches, for the *same* networks, batch,
 objective and Lipschitz method: D's loss on the real batch and on the fake batch each
 back-propagated on its own, label tensors, fakes made with a graph and then detached, a fresh
 generator forward for the G step (the textbook algorithm) with D's weight gradients computed and
-thrown away, default (for-each) Adam, float32, and PyTorch's default thread count (and, for reference, the same loop on one thread). The loops run
-alternately ``repeats`` times; medians are reported.
+thrown away, default (for-each) Adam, float32, and PyTorch's default thread count (and, for
+reference, the same loop on one thread). The loops run alternately ``repeats`` times; medians are
+reported. Toy loops share this process; image loops each get a process of their own, because
+glibc's malloc settings (``ganlab.training.allocator``) are per process and matter there.
 """
 from __future__ import annotations
 
@@ -176,7 +178,9 @@ def describe_images(row: dict) -> str:
             f"{row['fp32_matmul_peak_gflops']:.0f} GFLOP/s on {row['threads']} threads\n"
             f"notebook loop: {row['plain_gflop_per_image']:.3f} GFLOP per image "
             f"({row['plain_gflop_per_image'] / row['gflop_per_image']:.2f}× the arithmetic), "
-            f"{100 * row['plain_fraction_of_fp32_matmul_peak']:.0f}% of the same peak\n{machine_line()}")
+            f"{100 * row['plain_fraction_of_fp32_matmul_peak']:.0f}% of the same peak\n"
+            f"notebook loop with ganlab's allocator setting: {row['plain_same_allocator_images_per_second']:.0f} images/s "
+            f"→ {row['speedup_same_allocator']:.2f}×\n{machine_line()}")
 
 
 def describe_epoch(row: dict) -> str:
@@ -252,36 +256,89 @@ def matmul_peak(threads: int, n: int = 2048, seconds: float = 1.0) -> float:
     return 2 * n ** 3 * count / (time.perf_counter() - start)
 
 
+IMAGE_LOOPS = ("plain", "ganlab", "plain+allocator")
+
+
+def _image_loop_worker(conn, loop: str, config_fields: dict, threads: int) -> None:
+    """One image loop in a process of its own (a fresh interpreter, so a fresh malloc): ``plain`` is the
+    notebook loop as a notebook runs it, with glibc's default settings; ``ganlab`` is the trainer as
+    the command line runs it (``keep_freed_memory``); ``plain+allocator`` is the notebook loop with
+    that same setting. Answers ("rate", seconds) with iterations/s and ("flops",) with one step's
+    FLOPs; None ends it."""
+    from ganlab.images.data import load_images
+    from ganlab.images.experiment import ImageConfig, ImageExperiment
+    from ganlab.training.allocator import keep_freed_memory
+
+    if loop != "plain":
+        keep_freed_memory()
+    torch.set_num_threads(threads)
+    config = ImageConfig(**config_fields)
+    if loop == "ganlab":
+        trainer = ImageExperiment(config, "cpu", full_data=False).trainer
+        step, precision = trainer.step, "bf16" if trainer.autocast is not None else "fp32"
+    else:
+        step, precision = plain_image_loop(config, load_images(config.data, full=False)), "fp32"
+    conn.send(precision)
+    while (message := conn.recv()) is not None:
+        conn.send(_rate(step, message[1], threads) if message[0] == "rate" else step_flops(step))
+
+
 def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, repeats: int = 3,
                  data: str = "mnist", precision: str = "auto") -> dict:
     """Images/s of the ganlab trainer (in ``precision``) and of the notebook loop (float32) for the same
-    networks, in the same process, and each step's arithmetic: FLOPs per image and the share of the
-    fp32 matmul peak it reaches (FLOP/image × images/s ÷ peak). speedup = (share_ganlab ÷ share_plain)
-    × (FLOP_plain ÷ FLOP_ganlab): doing less arithmetic, or doing it closer to the peak."""
-    from ganlab.images.data import load_images
-    from ganlab.images.experiment import ImageConfig, ImageExperiment
+    networks, each in a process of its own, taking turns ``repeats`` times (medians), and each step's
+    arithmetic: FLOPs per image and the share of the fp32 matmul peak it reaches (FLOP/image ×
+    images/s ÷ peak). speedup = (share_ganlab ÷ share_plain) × (FLOP_plain ÷ FLOP_ganlab): doing less
+    arithmetic, or doing it closer to the peak. The notebook loop runs as a notebook runs it, with
+    glibc's default malloc; ``speedup_same_allocator`` compares against it with the allocator setting
+    ganlab's command line uses (``ganlab.training.allocator``), which shows what that setting is worth."""
+    import multiprocessing
+
+    from ganlab.images.experiment import ImageConfig
 
     latent = 128 if arch == "seed004" else 100
-    config = ImageConfig(arch=arch, batch=batch, data=data, latent_dim=latent, precision=precision)
+    fields = {"arch": arch, "batch": batch, "data": data, "latent_dim": latent, "precision": precision}
+    ImageConfig(**fields)  # a bad value is reported here, not from inside a worker
     threads = torch.get_num_threads()
-    exp = ImageExperiment(config, "cpu", full_data=False)
-    plain = plain_image_loop(config, load_images(data, full=False))
-    ours, base = [], []
-    for _ in range(repeats):
-        base.append(_rate(plain, seconds, threads) * batch)
-        ours.append(_rate(exp.trainer.step, seconds, threads) * batch)
-    o, b = statistics.median(ours), statistics.median(base)
-    flops, plain_flops = step_flops(exp.trainer.step), step_flops(plain)
+    context = multiprocessing.get_context("spawn")
+    workers = {}
+    try:
+        for loop in IMAGE_LOOPS:
+            conn, child = context.Pipe()
+            process = context.Process(target=_image_loop_worker, args=(child, loop, fields, threads), daemon=True)
+            process.start()
+            workers[loop] = (process, conn)
+        ran_in = {loop: conn.recv() for loop, (_, conn) in workers.items()}
+        rates = {loop: [] for loop in IMAGE_LOOPS}
+        for _ in range(repeats):
+            for loop, (_, conn) in workers.items():
+                conn.send(("rate", seconds))
+                rates[loop].append(conn.recv() * batch)
+        flops = {}
+        for loop, (_, conn) in workers.items():
+            conn.send(("flops",))
+            flops[loop] = conn.recv()
+    finally:
+        for process, conn in workers.values():
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            process.join(30)
+            if process.is_alive():
+                process.kill()
+    o, b, b_same = (statistics.median(rates[loop]) for loop in ("ganlab", "plain", "plain+allocator"))
     peak = matmul_peak(threads)
     torch.set_num_threads(threads)
-    achieved = flops * o / batch
+    achieved = flops["ganlab"] * o / batch
     return {"arch": arch, "batch": batch, "threads": threads, "ganlab_images_per_second": round(o, 1),
-            "gflop_per_image": round(flops / batch / 1e9, 3), "ganlab_gflops": round(achieved / 1e9, 1),
+            "gflop_per_image": round(flops["ganlab"] / batch / 1e9, 3), "ganlab_gflops": round(achieved / 1e9, 1),
             "fp32_matmul_peak_gflops": round(peak / 1e9, 1), "fraction_of_fp32_matmul_peak": round(achieved / peak, 3),
-            "plain_gflop_per_image": round(plain_flops / batch / 1e9, 3),
-            "plain_fraction_of_fp32_matmul_peak": round(plain_flops * b / batch / peak, 3),
-            "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2), "device": "cpu",
-            "precision": "bf16" if exp.trainer.autocast is not None else "fp32", "asked_precision": precision}
+            "plain_gflop_per_image": round(flops["plain"] / batch / 1e9, 3),
+            "plain_fraction_of_fp32_matmul_peak": round(flops["plain"] * b / batch / peak, 3),
+            "plain_images_per_second": round(b, 1), "speedup": round(o / b, 2),
+            "plain_same_allocator_images_per_second": round(b_same, 1), "speedup_same_allocator": round(o / b_same, 2),
+            "device": "cpu", "precision": ran_in["ganlab"], "asked_precision": precision}
 
 
 def bench_epoch(arch: str = "seed004", batch: int = 1024, images: int = 60_000, device: str = "auto",
@@ -291,8 +348,10 @@ def bench_epoch(arch: str = "seed004", batch: int = 1024, images: int = 60_000, 
     1024 on its GPU). Batches are drawn from the data that is there (the full MNIST when installed,
     else the bundled 8,000 images): the time depends on the count of images, not on which."""
     from ganlab.images.experiment import ImageConfig, ImageExperiment
+    from ganlab.training.allocator import keep_freed_memory
     from ganlab.training.device import device_description
 
+    keep_freed_memory()  # as the command line's image runs
     config = ImageConfig(arch=arch, batch=batch, latent_dim=128 if arch == "seed004" else 100, precision=precision)
     exp = ImageExperiment(config, device)
     steps = -(-images // batch)

@@ -141,6 +141,7 @@ def cmd_images(args) -> int:
     from PIL import Image
 
     from ganlab.images.experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
+    from ganlab.training.allocator import keep_freed_memory
     from ganlab.training.checkpoints import save_trainer
     from ganlab.training.device import device_description, machine_description
     from ganlab.training.distributed import join, leave
@@ -156,6 +157,7 @@ def cmd_images(args) -> int:
     if not 10 <= args.eval_samples <= 100_000:
         raise GanlabError(f"eval-samples must be between 10 and 100000, got {args.eval_samples}")
     torch.set_num_threads(args.threads)
+    keep_freed_memory()  # one run in this process: a step reuses the last one's pages
     fields = ("data", "arch", "objective", "lipschitz", "width", "d_width", "batch", "lr_g", "lr_d", "latent_dim", "n_critic",
               "seed", "ema", "conditional", "augment", "precision", "pack", "r1_weight")
     chosen = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}

@@ -97,6 +97,9 @@ def test_bench_images_reports_both_loops(capsys):
     row = json.loads(capsys.readouterr().out)
     assert row["ganlab_images_per_second"] > 0 and row["plain_images_per_second"] > 0
     assert abs(row["speedup"] - row["ganlab_images_per_second"] / row["plain_images_per_second"]) < 0.02
+    # the notebook loop again, in a process with the command line's allocator setting
+    assert row["plain_same_allocator_images_per_second"] > 0
+    assert abs(row["speedup_same_allocator"] - row["ganlab_images_per_second"] / row["plain_same_allocator_images_per_second"]) < 0.02
 
 
 def test_bench_json_names_the_machine_and_the_precision(capsys):

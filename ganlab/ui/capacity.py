@@ -16,6 +16,8 @@ import gc
 import os
 import threading
 
+from ganlab.training.allocator import return_freed_memory
+
 
 def _env_int(name: str, default: int, lo: int, hi: int) -> int:
     try:
@@ -164,7 +166,4 @@ def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * 1024 * 1024) -> None:
 def release_memory() -> None:
     """Collect garbage and hand freed heap pages back to the operating system (glibc's malloc_trim)."""
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    return_freed_memory()
