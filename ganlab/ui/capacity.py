@@ -146,25 +146,19 @@ def calm_queue(app) -> None:
                                                     QUEUE_POLL_SECONDS)
 
 
-def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * 1024 * 1024,
-                trim_threshold: int = 256 * 1024 * 1024) -> None:
-    """Make glibc give freed memory back when a session ends, without page faults in every step.
-
-    At most ``arenas`` malloc arenas (M_ARENA_MAX) instead of up to 8 per core. A fixed
-    M_MMAP_THRESHOLD, so that large blocks (POT's cost matrices, big image batches) always come from
-    mmap and return to the system when freed; by default glibc raises the threshold after each large
-    free and later serves such blocks from a heap it cannot shrink. Smaller blocks, the tensors of a
-    training step, stay on the heap: a threshold of 32 KiB (an mmap and page faults for every such
-    tensor) made the toy step 40% slower. Up to ``trim_threshold`` of freed heap is kept for the next
-    step instead of handed back at once; ``release_memory`` trims it all when a session ends. With
-    the old 16 MiB the width-64 DCGAN's step (batch 64, float32, in a session's thread) page-faulted
-    6,552 times and ran at 1,219 images/s; with 256 MiB, 23 times and 1,421 images/s (Intel Xeon VM,
-    2 threads; the recipe's width 32 was hardly affected: 3,520 against 3,541)."""
+def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * 1024 * 1024) -> None:
+    """Make glibc give freed memory back: at most ``arenas`` malloc arenas (M_ARENA_MAX) instead of up
+    to 8 per core, and a fixed M_MMAP_THRESHOLD, so that large blocks (POT's cost matrices, image
+    batches) always come from mmap and return to the system when freed; by default glibc raises the
+    threshold after each large free and later serves such blocks from a heap it cannot shrink.
+    Smaller blocks, the tensors of a training step, stay on the heap, which ``release_memory`` trims
+    when a session ends: a threshold of 32 KiB (an mmap and page faults for every such tensor) made
+    the toy step 40% slower."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-8, arenas)  # M_ARENA_MAX
         libc.mallopt(-3, mmap_threshold)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, trim_threshold)  # M_TRIM_THRESHOLD
+        libc.mallopt(-1, 4 * mmap_threshold)  # M_TRIM_THRESHOLD
     except (OSError, AttributeError):
         pass
 
