@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ctypes
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc's mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 256 * 1024 * 1024
 TRIM_THRESHOLD = 2 ** 31 - 1  # mallopt takes an int: the largest, about 2 GiB
 
@@ -33,13 +33,17 @@ def _libc():
         return None
 
 
-def keep_freed_memory(mmap_threshold: int = MMAP_THRESHOLD, trim_threshold: int = TRIM_THRESHOLD) -> bool:
+def keep_freed_memory(mmap_threshold: int = MMAP_THRESHOLD, trim_threshold: int = TRIM_THRESHOLD,
+                      arenas: int | None = None) -> bool:
     """Serve blocks below ``mmap_threshold`` bytes from the heap and keep up to ``trim_threshold``
-    bytes of freed heap for reuse (glibc's mallopt). True when glibc took both settings."""
+    bytes of freed heap for reuse (glibc's mallopt); with ``arenas``, use at most that many malloc
+    arenas (M_ARENA_MAX). True when glibc took every setting."""
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)) & bool(libc.mallopt(M_TRIM_THRESHOLD, trim_threshold))
+    settings = ([(M_ARENA_MAX, arenas)] if arenas is not None else []) + [
+        (M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold)]
+    return all([bool(libc.mallopt(option, value)) for option, value in settings])  # a list: every call runs
 
 
 def return_freed_memory() -> bool:

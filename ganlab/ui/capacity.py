@@ -11,12 +11,11 @@ shares the cores evenly among them.
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import threading
 
-from ganlab.training.allocator import return_freed_memory
+from ganlab.training.allocator import keep_freed_memory, return_freed_memory
 
 
 def _env_int(name: str, default: int, lo: int, hi: int) -> int:
@@ -154,13 +153,7 @@ def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * 1024 * 1024) -> None:
     Smaller blocks, the tensors of a training step, stay on the heap, which ``release_memory`` trims
     when a session ends: a threshold of 32 KiB (an mmap and page faults for every such tensor) made
     the toy step 40% slower."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-8, arenas)  # M_ARENA_MAX
-        libc.mallopt(-3, mmap_threshold)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 4 * mmap_threshold)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass
+    keep_freed_memory(mmap_threshold, 4 * mmap_threshold, arenas=arenas)
 
 
 def release_memory() -> None:
