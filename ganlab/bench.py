@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment, build_toy_networks
 from ganlab.toy.presets import recommended
+from ganlab.training.denormals import flush_denormals
 from ganlab.training.device import machine_line
 
 BENCH_OBJECTIVES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge", "lsgan", "r3gan")
@@ -139,7 +140,8 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
             for _ in range(repeats):
                 base.append(_rate(plain, seconds, default_threads))
                 base1.append(_rate(plain, seconds, 1))
-                ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
+                with flush_denormals():  # as ganlab trains (ToyExperiment.train, LiveToyRun.advance)
+                    ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
             o, b, b1 = statistics.median(ours), statistics.median(base), statistics.median(base1)
             rows.append({"preset": preset, "objective": config.objective, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
                          "hidden": config.hidden, "depth": config.depth, "batch": config.batch,

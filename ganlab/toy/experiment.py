@@ -17,6 +17,7 @@ from ganlab.models.mlp import mlp_discriminator, mlp_generator
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.data import ToyDistribution, get_toy
 from ganlab.toy.evaluation import evaluate_toy_samples
+from ganlab.training.denormals import flush_denormals
 from ganlab.training.device import hidden_dtype, pick_device
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
@@ -52,15 +53,17 @@ class ToyExperiment:
         return self.trainer.step_count
 
     def train(self, steps: int | None = None, seconds: float | None = None) -> StepRecord | None:
-        """Train for ``steps`` iterations or until ``seconds`` have passed (whichever is given)."""
+        """Train for ``steps`` iterations or until ``seconds`` have passed (whichever is given), with
+        denormal floats flushed to zero (``training.denormals``: long runs stay fast)."""
         record = None
         start = time.perf_counter()
-        if seconds is None:
-            record = self.trainer.run(steps or 0)
-        else:
-            deadline = start + seconds
-            while time.perf_counter() < deadline and (steps is None or self.step < steps):
-                record = self.trainer.step()
+        with flush_denormals():
+            if seconds is None:
+                record = self.trainer.run(steps or 0)
+            else:
+                deadline = start + seconds
+                while time.perf_counter() < deadline and (steps is None or self.step < steps):
+                    record = self.trainer.step()
         self.seconds += time.perf_counter() - start
         return record
 

@@ -18,6 +18,7 @@ from ganlab.toy.config import ToyConfig
 from ganlab.toy.evaluation import evaluate_toy_samples
 from ganlab.toy.experiment import ToyExperiment
 from ganlab.toy.fields import discriminator_surface, generator_gradient_field, generator_manifold
+from ganlab.training.denormals import flush_denormals
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.trainer import StepRecord
 
@@ -112,6 +113,7 @@ class LiveToyRun:
         """Train for about ``seconds`` and/or at most ``max_steps`` (0.15 s when neither is given).
 
         Returns the steps done. Raises ``GanlabError`` if training diverged (the trainer rolled back).
+        Denormal floats are flushed to zero meanwhile (``training.denormals``: long plays stay fast).
         """
         if seconds is None:
             seconds = math.inf if max_steps is not None else 0.15
@@ -122,8 +124,9 @@ class LiveToyRun:
         records: list[StepRecord] = []
         deadline = time.perf_counter() + seconds
         try:
-            while (max_steps is None or len(records) < max_steps) and (not records or time.perf_counter() < deadline):
-                records.append(trainer.step())
+            with flush_denormals():
+                while (max_steps is None or len(records) < max_steps) and (not records or time.perf_counter() < deadline):
+                    records.append(trainer.step())
         finally:
             self._record(records)
         return len(records)
