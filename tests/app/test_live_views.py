@@ -115,18 +115,24 @@ def test_live_view_never_freezes(app_url, browser, prefix, throttle):
         assert median_draw <= 15.0  # entries would be the hidden toy tab's first draws, while the page loads)
 
 
-def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(browser):
-    """On a server of its own, as a class meets it. On the suite's shared server, which has by then
-    served dozens of sessions, two CI runs measured 79–80%, where a fresh server gave 83–88%; why the
-    older server trains slower is not pinned down yet."""
-    with _fresh_app() as url:
-        r = _play(browser, url, "toy", 1)
-    live = float(re.search(r"(\d+) steps/s", r["status"]).group(1))
+def _bench_toy() -> float:
     out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "toy", "--preset", "nonsaturating", "--json"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    bench = json.loads(out.stdout.strip().splitlines()[-1])["rows"][0]["ganlab_steps_per_second"]
-    print(f"\nlive with the page open: {live:.0f} steps/s; bench toy --preset nonsaturating: {bench:.0f} "
-          f"steps/s ({100 * live / bench:.0f}%)")
+    return json.loads(out.stdout.strip().splitlines()[-1])["rows"][0]["ganlab_steps_per_second"]
+
+
+def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(browser):
+    """On a server of its own, as a class meets it. The benchmark runs right before and right after
+    the 20 s of play, and the live rate is compared with their mean: a VM's speed drifts by a few
+    percent over a minute (the 2-core Intel Xeon VM: `bench toy` gave 1,067–1,131 steps/s in six
+    runs in a row), and one benchmark after the play caught a fast or a slow phase."""
+    before = _bench_toy()
+    with _fresh_app() as url:
+        r = _play(browser, url, "toy", 1)
+    after = _bench_toy()
+    live, bench = float(re.search(r"(\d+) steps/s", r["status"]).group(1)), (before + after) / 2
+    print(f"\nlive with the page open: {live:.0f} steps/s; bench toy --preset nonsaturating: {before:.0f} before, "
+          f"{after:.0f} after ({100 * live / bench:.0f}% of their mean)")
     assert live >= 0.8 * bench
 
 
