@@ -61,6 +61,29 @@ def test_a_page_pulls_frames_and_pause_stops_training():
     assert "panels" not in same  # nothing new: the page keeps what it drew
 
 
+def test_a_command_gets_the_session_lock_within_a_slice_while_training_plays():
+    """The trainer steps aside between slices only when someone waits (``SessionLock.waiting``)."""
+    from ganlab.ui.live_session import TRAIN_SLICE
+
+    session = ToySession(get_preset("nonsaturating").config)
+    assert session.start()
+    time.sleep(0.3)
+    assert session.lock.waiting == 0
+    waits = []
+    for _ in range(10):
+        start = time.perf_counter()
+        with session.lock:
+            waits.append(time.perf_counter() - start)
+            step = session.run.step
+            time.sleep(0.01)
+            assert session.run.step == step  # the trainer is out while the command holds the lock
+        time.sleep(0.05)
+    session.pause()
+    session.wait(5)
+    assert session.lock.waiting == 0
+    assert max(waits) < 3 * TRAIN_SLICE, waits
+
+
 def test_charts_travel_at_most_once_a_second_while_playing():
     session = ToySession(get_preset("nonsaturating").config)
     assert session.start()
