@@ -68,7 +68,29 @@
   }
 
   // ---------------------------------------------------------------- layered distributions view
+  // Its numbers arrive packed: float32 bytes in base64 (ganlab.viz.live.packed); unpacked once.
+  const floats = (b64) => {
+    const s = atob(b64), bytes = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    return new Float32Array(bytes.buffer);
+  };
+  function unpack(p) {
+    for (const k of ["real", "fake", "arrows"]) if (typeof p[k] === "string") p[k] = floats(p[k]);
+    if (p.surface && typeof p.surface.values === "string") p.surface.values = floats(p.surface.values);
+    if (p.manifold && !Array.isArray(p.manifold)) {  // a grid of points: its rows, then its columns
+      const { rows, cols } = p.manifold, g = floats(p.manifold.xy), lines = [];
+      for (let i = 0; i < rows; i++) lines.push(g.subarray(2 * i * cols, 2 * (i + 1) * cols));
+      for (let j = 0; rows > 1 && j < cols; j++) {
+        const line = new Float32Array(2 * rows);
+        for (let i = 0; i < rows; i++) { line[2 * i] = g[2 * (i * cols + j)]; line[2 * i + 1] = g[2 * (i * cols + j) + 1]; }
+        lines.push(line);
+      }
+      p.manifold = lines;
+    }
+  }
+
   function drawLayered(v, p) {
+    unpack(p);
     const width = Math.min(v.box.clientWidth || 520, 560);
     const { ctx, w, h } = context(v, width + 40);
     const L = 34, R = 64, T = 24, B = 46, size = Math.min(w - L - R, h - T - B);

@@ -3,8 +3,11 @@
 Pure functions, data in, dict out. A frame is a list of *panels*, each a dict with a ``kind``:
 
 - ``layered``: GAN Lab's layered distributions view. The D(x)/f(x) surface travels as one small
-  RGB image (one pixel per grid point, the same colour scales as the GIF export) plus its values,
-  rounded, for hover read-outs; points, arrows and the manifold as flat coordinate lists.
+  RGB image (one pixel per grid point, the same colour scales as the GIF export) plus its values
+  for hover read-outs; those values, the points, the arrows and the manifold travel ``packed``:
+  float32 bytes in base64, which the page reads as a ``Float32Array``. A JSON list of thousands of
+  numbers would cost the server's event loop milliseconds per frame (FastAPI walks every element
+  in Python), time taken from the training thread under the GIL.
 - ``lines``: a chart panel, one or more series over training steps (thinned to ``MAX_POINTS``).
 - ``bars``: a histogram (samples per mode or per class) with the uniform share marked.
 - ``image``: a PNG (an 8 × 8 sample grid), upscaled in the page with nearest-neighbour pixels.
@@ -36,9 +39,9 @@ def _css(stops: np.ndarray) -> list[str]:
     return ["#%02x%02x%02x" % tuple(int(v) for v in row) for row in stops]
 
 
-def _flat(points: np.ndarray, digits: int = 3) -> list[float]:
-    """[x0, y0, x1, y1, ...] rounded (coordinates of a plot window need no more)."""
-    return np.round(np.asarray(points, dtype=np.float64).reshape(-1), digits).tolist()
+def packed(values) -> str:
+    """[x0, y0, x1, y1, ...] (any array, flattened row by row) as little-endian float32 in base64."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").reshape(-1).tobytes()).decode("ascii")
 
 
 def _number(v) -> float | None:
@@ -80,25 +83,24 @@ def layered_view(frame: Frame, layers: Sequence[str] = LAYERS, title: str = "", 
         pixels, lo, hi = surface_image(frame.surface, frame.surface_kind)
         rows, cols = pixels.shape[:2]
         rgba = np.concatenate([pixels, np.full((rows, cols, 1), 255, np.uint8)], axis=2)
-        values = np.nan_to_num(np.asarray(frame.surface, dtype=np.float64)[::-1], nan=0.0)
+        values = np.nan_to_num(np.asarray(frame.surface, dtype=np.float32)[::-1], nan=0.0)
         panel["surface"] = {"rows": rows, "cols": cols, "rgba": base64.b64encode(rgba.tobytes()).decode("ascii"),
-                            "values": np.round(values, 3).reshape(-1).tolist(), "low": lo, "high": hi,
+                            "values": packed(values), "low": lo, "high": hi,
                             "scale": _css(PROBABILITY_STOPS if probability else SCORE_STOPS),
                             "label": "D(x)" if probability else "f(x)"}
     if "real" in layers:
-        panel["real"] = _flat(frame.real)
+        panel["real"] = packed(frame.real)
     if "fake" in layers:
-        panel["fake"] = _flat(frame.fake)
+        panel["fake"] = packed(frame.fake)
     if "arrows" in layers and len(frame.arrows):
         lengths = np.linalg.norm(frame.arrows, axis=1)
         longest = float(lengths.max()) if lengths.size else 0.0
         scale = ARROW_SHARE * (x1 - x0) / longest if longest > 0 and math.isfinite(longest) else 0.0
         tips = frame.arrow_tails + scale * np.nan_to_num(frame.arrows)
-        panel["arrows"] = _flat(np.concatenate([frame.arrow_tails, tips], axis=1))
+        panel["arrows"] = packed(np.concatenate([frame.arrow_tails, tips], axis=1))
     if "manifold" in layers and frame.manifold is not None:
-        grid = np.asarray(frame.manifold)
-        lines = [grid[i] for i in range(grid.shape[0])] + ([grid[:, j] for j in range(grid.shape[1])] if grid.shape[0] > 1 else [])
-        panel["manifold"] = [_flat(line) for line in lines]
+        grid = np.asarray(frame.manifold)  # (rows, cols, 2): the page draws every row, and every column if rows > 1
+        panel["manifold"] = {"rows": grid.shape[0], "cols": grid.shape[1], "xy": packed(grid)}
     return panel
 
 

@@ -20,6 +20,11 @@ from ganlab.viz.live import (
 from ganlab.viz.raster import PROBABILITY_STOPS
 
 
+def _floats(text: str) -> np.ndarray:
+    """A ``packed`` field as the page reads it (a Float32Array)."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
 def _run(objective="nonsaturating"):
     run = LiveToyRun(ToyConfig(objective=objective, hidden=16, depth=2, batch=32))
     for _ in range(3):
@@ -33,10 +38,16 @@ def test_layered_view_has_each_layer_and_stays_small():
     frame = run.frame()
     view = layered_view(frame, title="t")
     assert {"surface", "real", "fake", "arrows", "manifold"} <= set(view)
-    assert len(view["real"]) == 2 * len(frame.real) and len(view["arrows"]) == 4 * len(frame.arrow_tails)
+    assert np.array_equal(_floats(view["real"]), frame.real.astype(np.float32).reshape(-1))
+    assert np.array_equal(_floats(view["fake"]), frame.fake.astype(np.float32).reshape(-1))
+    assert len(_floats(view["arrows"])) == 4 * len(frame.arrow_tails)
     s = view["surface"]
     assert (s["low"], s["high"], s["label"]) == (0.0, 1.0, "D(x)")
-    assert len(base64.b64decode(s["rgba"])) == 4 * s["rows"] * s["cols"] == 4 * len(s["values"])
+    assert len(base64.b64decode(s["rgba"])) == 4 * s["rows"] * s["cols"] == 4 * len(_floats(s["values"]))
+    values = _floats(s["values"]).reshape(s["rows"], s["cols"])
+    assert np.allclose(values, frame.surface[::-1], rtol=1e-6, atol=0)  # top row first, as the pixels
+    m = view["manifold"]
+    assert np.array_equal(_floats(m["xy"]).reshape(m["rows"], m["cols"], 2), np.asarray(frame.manifold, np.float32))
     assert len(json.dumps(view)) < 60_000  # a frame stays tens of kB
     only = layered_view(frame, layers=("real", "fake"))
     assert "surface" not in only and "arrows" not in only and "manifold" not in only
@@ -61,7 +72,7 @@ def test_critic_surface_uses_a_symmetric_scale():
 def test_arrows_keep_direction_and_the_longest_is_twelve_percent_of_the_window():
     run = _run()
     frame = run.frame()
-    a = np.array(layered_view(frame)["arrows"]).reshape(-1, 4)
+    a = _floats(layered_view(frame)["arrows"]).reshape(-1, 4).astype(np.float64)
     lengths = np.hypot(a[:, 2] - a[:, 0], a[:, 3] - a[:, 1])
     width = frame.window[1] - frame.window[0]
     assert abs(lengths.max() - 0.12 * width) < 2e-3
