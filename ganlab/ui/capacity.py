@@ -60,10 +60,34 @@ class TrainingSlots:
 
 SLOTS = TrainingSlots(MAX_TRAINING)
 
+class Turnstile:
+    """A lock or semaphore that counts the threads waiting for it (``waiting``). A live trainer
+    holds its session's lock and a core slice after slice; between two slices it steps aside only
+    when someone waits (a frame, a command, another session), instead of sleeping every time.
+    Python's locks are not fair: without stepping aside, the releasing thread takes them again."""
+
+    def __init__(self, lock) -> None:
+        self._lock = lock
+        self._count = threading.Lock()
+        self.waiting = 0
+
+    def __enter__(self) -> Turnstile:
+        with self._count:
+            self.waiting += 1
+        self._lock.acquire()
+        with self._count:
+            self.waiting -= 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
+
+
 # Training slices take turns on the cores instead of all threads fighting over Python's GIL at once
 # (with 8 threads contending, each torch call waited for the GIL and throughput fell 4×): at most one
-# slice per core runs at a time; the others sleep on this semaphore.
-CORES = threading.BoundedSemaphore(max(1, min(os.cpu_count() or 1, 4)))
+# slice per core runs at a time; the others wait here.
+CORE_SLICES = max(1, min(os.cpu_count() or 1, 4))
+CORES = Turnstile(threading.BoundedSemaphore(CORE_SLICES))
 
 
 IMAGE_THREADS = max(1, min(os.cpu_count() or 1, 2))  # what `python -m ganlab images` uses by default

@@ -46,27 +46,6 @@ def close_page(page: str | None) -> int:
     return len(mine)
 
 
-class SessionLock:
-    """A session's lock that knows whether anyone is waiting for it (``waiting``): between two
-    slices the trainer steps aside only then, instead of sleeping after every slice."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._count = threading.Lock()
-        self.waiting = 0
-
-    def __enter__(self) -> SessionLock:
-        with self._count:
-            self.waiting += 1
-        self._lock.acquire()
-        with self._count:
-            self.waiting -= 1
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._lock.release()
-
-
 class LiveSession:
     """Base of one browser session's live state; subclasses say what to draw (``panels``, ``status``)."""
 
@@ -76,7 +55,7 @@ class LiveSession:
 
     def __init__(self, runs: list):
         self.runs = runs
-        self.lock = SessionLock()
+        self.lock = capacity.Turnstile(threading.Lock())  # knows who waits for it: see _train
         self.playing = False
         self.steps_per_frame: int | None = None  # None: full speed; small numbers: slow motion
         self._message = ""
@@ -206,8 +185,8 @@ class LiveSession:
                     self.rate = (self.runs[0].step - steps0) / max(time.monotonic() - started, 1e-6)
                 if self.steps_per_frame is not None:  # slow motion: a few steps per frame period
                     time.sleep(max(0.0, self.frame_period - (time.monotonic() - now)))
-                elif self.lock.waiting:
-                    time.sleep(0.0005)  # let a waiting frame or command take the lock
+                elif self.lock.waiting or capacity.CORES.waiting:
+                    time.sleep(0.0005)  # let a waiting frame, command or other session go first
         finally:
             self.playing = False
             try:

@@ -84,6 +84,25 @@ def test_a_command_gets_the_session_lock_within_a_slice_while_training_plays():
     assert max(waits) < 3 * TRAIN_SLICE, waits
 
 
+def test_sessions_beyond_the_cores_take_turns():
+    """More sessions than ``capacity.CORES`` admits at once: each still trains (a trainer whose
+    slice ends steps aside for those waiting, since Python's semaphores are not fair)."""
+    from ganlab.ui import capacity
+
+    n = capacity.CORE_SLICES + 2
+    sessions = [ToySession(get_preset("nonsaturating").config) for _ in range(n)]
+    try:
+        assert all(s.start() for s in sessions)
+        time.sleep(2.0)
+    finally:
+        for s in sessions:
+            s.pause()
+        for s in sessions:
+            s.wait(5)
+    steps = [s.run.step for s in sessions]
+    assert min(steps) >= 0.3 * max(steps) > 0, steps
+
+
 def test_charts_travel_at_most_once_a_second_while_playing():
     session = ToySession(get_preset("nonsaturating").config)
     assert session.start()
