@@ -82,8 +82,10 @@ def test_arrows_keep_direction_and_the_longest_is_twelve_percent_of_the_window()
 
 
 def test_series_drops_missing_values_and_thins_to_the_limit():
-    s = series("x", [1, 2, 3], [1.0, None, float("nan")], "#000")
-    assert s["x"] == [1] and s["y"] == [1.0]
+    s = series("x", [1, 2, 3, 4, 5], [1.0, None, float("nan"), float("inf"), np.float32(0.5)], "#000")
+    assert s["x"] == [1, 5] and s["y"] == [1.0, 0.5]
+    sparse = series("z", list(range(10_000)), [float(i) if i % 7 == 0 else None for i in range(10_000)], "#000")
+    assert len(sparse["x"]) == MAX_POINTS and all(x % 7 == 0 for x in sparse["x"]) and sparse["x"][-1] == 9996
     steps = list(range(1000))
     s = series("y", steps, [float(v) for v in steps], "#000", scale=2.0)
     assert len(s["x"]) <= MAX_POINTS and s["x"][0] == 0 and s["x"][-1] == 999 and s["y"][-1] == 1998.0
