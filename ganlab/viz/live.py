@@ -39,9 +39,10 @@ def _css(stops: np.ndarray) -> list[str]:
     return ["#%02x%02x%02x" % tuple(int(v) for v in row) for row in stops]
 
 
-def packed(values) -> str:
-    """[x0, y0, x1, y1, ...] (any array, flattened row by row) as little-endian float32 in base64."""
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").reshape(-1).tobytes()).decode("ascii")
+def packed(values, dtype: str = "<f4") -> str:
+    """[x0, y0, x1, y1, ...] (any array, flattened row by row) as ``dtype`` (little-endian float32
+    unless told otherwise) in base64."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).reshape(-1).tobytes()).decode("ascii")
 
 
 def surface_image(values: np.ndarray, kind: str) -> tuple[np.ndarray, float, float]:
@@ -76,7 +77,7 @@ def layered_view(frame: Frame, layers: Sequence[str] = LAYERS, title: str = "", 
         rows, cols = pixels.shape[:2]
         rgba = np.concatenate([pixels, np.full((rows, cols, 1), 255, np.uint8)], axis=2)
         values = np.nan_to_num(np.asarray(frame.surface, dtype=np.float32)[::-1], nan=0.0)
-        panel["surface"] = {"rows": rows, "cols": cols, "rgba": base64.b64encode(rgba.tobytes()).decode("ascii"),
+        panel["surface"] = {"rows": rows, "cols": cols, "rgba": packed(rgba, "u1"),
                             "values": packed(values), "low": lo, "high": hi,
                             "scale": _css(PROBABILITY_STOPS if probability else SCORE_STOPS),
                             "label": "D(x)" if probability else "f(x)"}
