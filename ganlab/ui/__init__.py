@@ -51,14 +51,16 @@ def build_app():
 
 def launch_options(environ: dict | None = None) -> dict:
     """Keyword arguments for ``launch``: the presenter-mode and live-view CSS, the presenter script,
-    system fonts. Address and port follow Gradio's own conventions (``GRADIO_SERVER_NAME``, default
+    system fonts, and ``page_head``'s script first in the page. Address and port follow Gradio's own conventions (``GRADIO_SERVER_NAME``, default
     loopback; ``GRADIO_SERVER_PORT``, default 7860), which Gradio reads itself; ``GANLAB_PORT`` is an
     alias for the port, used only when ``GRADIO_SERVER_PORT`` is not set."""
-    from ganlab.ui import live_view, presenter
+    from starlette.middleware import Middleware
+
+    from ganlab.ui import live_view, page_head, presenter
 
     env = os.environ if environ is None else environ
     options = {"show_error": True, "css": presenter.CSS + live_view.CSS, "js": presenter.ON_LOAD,
-               "theme": presenter.theme()}
+               "theme": presenter.theme(), "app_kwargs": {"middleware": [Middleware(page_head.HeadScript)]}}
     if not env.get("GRADIO_SERVER_PORT") and str(env.get("GANLAB_PORT", "")).isdigit():
         options["server_port"] = int(env["GANLAB_PORT"])
     return options

@@ -1,7 +1,8 @@
 // ganlab's live view: the page pulls a frame, draws it on canvases, then asks for the next one.
 // Runs as a gr.HTML component's js_on_load (element, props, server and watch are given by Gradio).
-// Pacing: the next request leaves only after the last frame was drawn, and waits at least twice as
-// long as that frame kept the page busy, so a slow browser draws fewer frames and never queues any.
+// Pacing: the next request leaves only after the last frame was drawn and painted, and waits at least
+// twice as long as that frame kept the page busy, so the views take at most a third of a slow browser's
+// main thread, more views mean fewer frames, and no frame is ever queued.
 (() => {
   const root = element.querySelector(".gl-live");
   if (!root || root.__ganlab) return;
@@ -12,11 +13,23 @@
   const statusBox = root.querySelector(".gl-status");
   const panelsBox = root.querySelector(".gl-panels");
   const views = {};  // panel key -> {box, canvas, img, caption, data, hidden}
-  let seen = "", wake = null, measures = 0;
+  let seen = "", wake = null, nudged = false, measures = 0;
 
   const token = () => String(props.value || "").split("#")[0];
-  const sleep = (ms) => new Promise((resolve) => { const t = setTimeout(resolve, ms); wake = () => { clearTimeout(t); resolve(); }; });
-  if (typeof watch === "function") watch("value", () => { if (wake) wake(); });
+  // A command (Play, Pause, a setting) gives the view a new value: the loop asks for a frame at once,
+  // also when the nudge came while a request was in flight rather than during the sleep.
+  const sleep = (ms) => new Promise((resolve) => {
+    if (nudged) { nudged = false; resolve(); return; }
+    const t = setTimeout(() => { wake = null; resolve(); }, ms);
+    wake = () => { clearTimeout(t); wake = null; resolve(); };
+  });
+  if (typeof watch === "function") watch("value", () => { if (wake) wake(); else nudged = true; });
+  // Resolves once the browser has painted what was just drawn: the canvases' rasterisation and the
+  // page's layout happen after the drawing code returns, and they cost as much again on a slow laptop.
+  const painted = () => new Promise((resolve) => {
+    const guard = setTimeout(resolve, 1000);  // no animation frames in a hidden tab
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(guard); resolve(); }, 0));
+  });
 
   const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const markdown = (s) => esc(s).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>").replace(/\*(.+?)\*/g, "<i>$1</i>").replace(/\n+/g, "<br>");
@@ -337,10 +350,11 @@
             draw(reply);
             seen = reply.key;
             stats.frames++;
+            await painted();
           } else if (reply && reply.status !== undefined) {  // a status ahead of its frame (paused)
             statusBox.innerHTML = markdown(reply.status);
           }
-          busy = performance.now() - t1;
+          busy = performance.now() - t1;  // drawing, layout and paint: the next frame waits twice that
           wait = playing ? (visible ? PERIOD : HIDDEN) : IDLE;
         } catch (err) {
           stats.errors++;
