@@ -7,7 +7,7 @@ generator forward for the G step (the textbook algorithm) with D's weight gradie
 thrown away, default (for-each) Adam, float32, and PyTorch's default thread count (and, for
 reference, the same loop on one thread). The loops run alternately ``repeats`` times; medians are
 reported. Toy loops share this process; image loops each get a process of their own, because
-glibc's malloc settings (``ganlab.training.allocator``) are per process and matter there.
+glibc's malloc settings (``ganlab.training.fast.allocator``) are per process and matter there.
 """
 from __future__ import annotations
 
@@ -20,10 +20,28 @@ import torch.nn.functional as F
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment, build_toy_networks
 from ganlab.toy.presets import recommended
-from ganlab.training.denormals import flush_denormals
+from ganlab.training.fast.denormals import flush_denormals
 from ganlab.training.device import machine_line
 
 BENCH_OBJECTIVES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge", "lsgan", "r3gan")
+
+
+def notebook_losses(objective: str, batch: int):
+    """Each objective's losses written again, independently, the way a notebook writes them (BCE with
+    label tensors; each loss a few lines of its own): (loss on D's real outputs, loss on D's fake
+    outputs, generator loss). The plain loop below uses them; a test holds them equal to
+    ``training.objectives``, so the benchmark's baseline is a second, separate statement of the maths."""
+    bce = torch.nn.BCEWithLogitsLoss()
+    ones, zeros = torch.full((batch, 1), 1.0), torch.full((batch, 1), 0.0)
+    if objective in ("minimax", "nonsaturating"):
+        g_loss = (lambda out: -bce(out, zeros)) if objective == "minimax" else (lambda out: bce(out, ones))
+        return (lambda out: bce(out, ones)), (lambda out: bce(out, zeros)), g_loss
+    if objective == "hinge":
+        return (lambda out: F.relu(1 - out).mean()), (lambda out: F.relu(1 + out).mean()), (lambda out: -out.mean())
+    if objective == "lsgan":
+        return ((lambda out: 0.5 * ((out - 1) ** 2).mean()), (lambda out: 0.5 * (out ** 2).mean()),
+                (lambda out: 0.5 * ((out - 1) ** 2).mean()))
+    return (lambda out: -out.mean()), (lambda out: out.mean()), (lambda out: -out.mean())  # wgan, wgan-gp
 
 
 def plain_toy_loop(config: ToyConfig):
@@ -41,35 +59,8 @@ def plain_toy_loop(config: ToyConfig):
     extra_d = {"betas": config.betas_d} if config.optimizer == "adam" else {}
     opt_g = opt_cls(g.parameters(), lr=config.lr_g, **extra_g)
     opt_d = opt_cls(d.parameters(), lr=config.lr_d, **extra_d)
-    bce = torch.nn.BCEWithLogitsLoss()
     B, obj = config.batch, config.objective
-
-    def real_loss(out):
-        if obj in ("minimax", "nonsaturating"):
-            return bce(out, torch.full((B, 1), 1.0))
-        if obj == "hinge":
-            return F.relu(1 - out).mean()
-        if obj == "lsgan":
-            return 0.5 * ((out - 1) ** 2).mean()
-        return -out.mean()
-
-    def fake_loss(out):
-        if obj in ("minimax", "nonsaturating"):
-            return bce(out, torch.full((B, 1), 0.0))
-        if obj == "hinge":
-            return F.relu(1 + out).mean()
-        if obj == "lsgan":
-            return 0.5 * (out ** 2).mean()
-        return out.mean()
-
-    def g_loss(out):
-        if obj == "minimax":
-            return -bce(out, torch.full((B, 1), 0.0))
-        if obj == "nonsaturating":
-            return bce(out, torch.full((B, 1), 1.0))
-        if obj == "lsgan":
-            return 0.5 * ((out - 1) ** 2).mean()
-        return -out.mean()
+    real_loss, fake_loss, g_loss = notebook_losses(obj, B)
 
     def iteration():
         for _ in range(config.n_critic):
@@ -140,7 +131,7 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
             for _ in range(repeats):
                 base.append(_rate(plain, seconds, default_threads))
                 base1.append(_rate(plain, seconds, 1))
-                with flush_denormals():  # as ganlab trains (ToyExperiment.train, LiveToyRun.advance)
+                with flush_denormals():  # as ganlab trains (ToyExperiment.train, ToyRun.advance)
                     ours.append(_rate(exp.trainer.step, seconds, trainer_threads))
             o, b, b1 = statistics.median(ours), statistics.median(base), statistics.median(base1)
             rows.append({"preset": preset, "objective": config.objective, "lipschitz": config.lipschitz_method, "n_critic": config.n_critic,
@@ -223,11 +214,11 @@ def plain_image_loop(config, dataset):
         b = len(real)
         d.zero_grad()
         bce(d(real), torch.ones(b, 1)).backward()
-        fake = g(torch.randn(b, config.latent_dim))
+        fake = g(torch.randn(b, config.latent))
         bce(d(fake.detach()), torch.zeros(b, 1)).backward()
         opt_d.step()
         g.zero_grad()
-        bce(d(g(torch.randn(b, config.latent_dim))), torch.ones(b, 1)).backward()
+        bce(d(g(torch.randn(b, config.latent))), torch.ones(b, 1)).backward()
         opt_g.step()
 
     return iteration
@@ -268,8 +259,9 @@ def _image_loop_worker(conn, loop: str, config_fields: dict, threads: int) -> No
     that same setting. Answers ("rate", seconds) with iterations/s and ("flops",) with one step's
     FLOPs; None ends it."""
     from ganlab.images.data import load_images
-    from ganlab.images.experiment import ImageConfig, ImageExperiment
-    from ganlab.training.allocator import keep_freed_memory
+    from ganlab.images.config import ImageConfig
+    from ganlab.images.experiment import ImageExperiment
+    from ganlab.training.fast.allocator import keep_freed_memory
 
     if loop != "plain":
         keep_freed_memory()
@@ -293,13 +285,12 @@ def bench_images(arch: str = "seed004", batch: int = 256, seconds: float = 5.0, 
     images/s ÷ peak). speedup = (share_ganlab ÷ share_plain) × (FLOP_plain ÷ FLOP_ganlab): doing less
     arithmetic, or doing it closer to the peak. The notebook loop runs as a notebook runs it, with
     glibc's default malloc; ``speedup_same_allocator`` compares against it with the allocator setting
-    ganlab's command line uses (``ganlab.training.allocator``), which shows what that setting is worth."""
+    ganlab's command line uses (``ganlab.training.fast.allocator``), which shows what that setting is worth."""
     import multiprocessing
 
-    from ganlab.images.experiment import ImageConfig
+    from ganlab.images.config import ImageConfig
 
-    latent = 128 if arch == "seed004" else 100
-    fields = {"arch": arch, "batch": batch, "data": data, "latent_dim": latent, "precision": precision}
+    fields = {"arch": arch, "batch": batch, "data": data, "precision": precision}
     ImageConfig(**fields)  # a bad value is reported here, not from inside a worker
     threads = torch.get_num_threads()
     context = multiprocessing.get_context("spawn")
@@ -349,12 +340,13 @@ def bench_epoch(arch: str = "seed004", batch: int = 1024, images: int = 60_000, 
     3 warm-up steps), the lecture notebook's measure (26 s per epoch of the seed004 networks at batch
     1024 on its GPU). Batches are drawn from the data that is there (the full MNIST when installed,
     else the bundled 8,000 images): the time depends on the count of images, not on which."""
-    from ganlab.images.experiment import ImageConfig, ImageExperiment
-    from ganlab.training.allocator import keep_freed_memory
+    from ganlab.images.config import ImageConfig
+    from ganlab.images.experiment import ImageExperiment
+    from ganlab.training.fast.allocator import keep_freed_memory
     from ganlab.training.device import device_description
 
     keep_freed_memory()  # as the command line's image runs
-    config = ImageConfig(arch=arch, batch=batch, latent_dim=128 if arch == "seed004" else 100, precision=precision)
+    config = ImageConfig(arch=arch, batch=batch, precision=precision)
     exp = ImageExperiment(config, device)
     steps = -(-images // batch)
     exp.train(steps=3)

@@ -140,8 +140,9 @@ def cmd_images(args) -> int:
     """Train an image GAN for a time budget (or steps) and measure it with the shipped classifier."""
     from PIL import Image
 
-    from ganlab.images.experiment import ImageConfig, ImageExperiment, image_grid, recommended_image_config
-    from ganlab.training.allocator import keep_freed_memory
+    from ganlab.images.config import ImageConfig, recommended_image_config
+    from ganlab.images.experiment import ImageExperiment, image_grid
+    from ganlab.training.fast.allocator import keep_freed_memory
     from ganlab.training.checkpoints import save_trainer
     from ganlab.training.device import device_description, machine_description
     from ganlab.training.distributed import join, leave

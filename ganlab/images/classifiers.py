@@ -65,6 +65,7 @@ def load_classifier(data: str) -> Classifier:
     if not os.path.exists(path):
         raise GanlabError(f"no classifier for '{data}' in pretrained/ (python -m ganlab classifier --data {data})")
     tensors, _ = read_checkpoint(path, FORMAT)
-    model = Classifier()
-    model.load_state_dict(tensors)
+    with torch.device("meta"):  # no initialisation: it would draw from torch's global RNG (``training.seeding``)
+        model = Classifier()
+    model.load_state_dict(tensors, assign=True)
     return model.eval()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from ganlab.images.config import ARCH_LATENT
 from ganlab.images.pretrained import GeneratorModel
 
 QUALITY_BAR = {"classes_covered": 10, "class_kl": 0.05, "mean_confidence": {"mnist": 0.95}}
@@ -48,7 +49,7 @@ def model_card(name: str, command: str, result: dict, grid_file: str) -> str:
     return "\n".join([
         f"# {name}.safetensors",
         "",
-        f"A {kind} generator for {c['data']}, width {c['width']}, latent dimension {c['latent_dim']}.",
+        f"A {kind} generator for {c['data']}, width {c['width']}, latent dimension {c['latent_dim'] or ARCH_LATENT[c['arch']]}.",
         "",
         f"- Data: {m['data_source']}.",
         f"- Trained with: `{command}`",

@@ -7,78 +7,25 @@ held on the training device, scaled per batch) and the networks (DCGAN, the note
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
 from ganlab.errors import GanlabError
-from ganlab.images.data import IMAGE_DATASETS, STACKED, load_images
+from ganlab.images.config import NUM_CLASSES, ImageConfig
+from ganlab.images.data import load_images
 from ganlab.models import MLP, dcgan_discriminator, dcgan_generator, seed004_discriminator, seed004_generator
 from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator
-from ganlab.training.config import TrainSettings, _choice, _integer
+from ganlab.training.cost import StepCost, step_cost
 from ganlab.training.device import autocast_dtype, pick_device
+from ganlab.training.lipschitz import PENALTIES
 from ganlab.training.distributed import World, agree, broadcast_parameters, gradient_averager, use_global_batch_norm
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
 from ganlab.training.trainer import StepRecord, Trainer
 
-ARCHS = ("dcgan", "seed004", "mlp")
-
-
-@dataclass(frozen=True)
-class ImageConfig(TrainSettings):
-    """An image GAN: data, architecture and the training settings (DCGAN defaults: Adam 2e-4, β1 = 0.5)."""
-
-    objective: str = "nonsaturating"
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    betas_g: tuple[float, float] = (0.5, 0.999)
-    betas_d: tuple[float, float] = (0.5, 0.999)
-    batch: int = 128
-    data: str = "mnist"
-    arch: str = "dcgan"
-    width: int = 64
-    d_width: int = 0  # D's width when it differs from G's (0: the same); a narrow D invites mode collapse
-    latent_dim: int = 100
-    conditional: bool = False  # class-conditional: G(z, y) and a projection discriminator D(x, y)
-
-    def __post_init__(self) -> None:
-        self._validate_training()
-        _choice("image data", self.data, IMAGE_DATASETS)
-        _choice("architecture", self.arch, ARCHS)
-        if not isinstance(self.conditional, bool):
-            raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
-        _integer("width", self.width, 4, 512)
-        if self.d_width != 0:
-            _integer("discriminator width", self.d_width, 4, 512)
-        _integer("latent dimension", self.latent_dim, 1, 1024)
-        if self.conditional and self.data == "stacked-mnist":
-            raise GanlabError("StackedMNIST has 1000 modes and no class-conditional models here; train it unconditionally")
-        if self.conditional and self.pack > 1:
-            raise GanlabError("packing judges several samples at once, each with its own class: "
-                              "use it with an unconditional GAN")
-
-
-NUM_CLASSES = 10
 SAMPLE_CHUNK = 4096  # generated images per forward pass when measuring many
-
-# The recommended preset for a short run on a CPU (the CLI's defaults and the MNIST tab's start):
-# a narrow DCGAN, small batches (more steps per second), and a generator that learns 3× faster
-# than the discriminator (two time-scale learning rates; on 60-s MNIST runs this halved the class
-# KL against equal rates of 1e-3, see the README).
-IMAGE_RECOMMENDED = dict(arch="dcgan", width=32, batch=64, lr_g=3e-3, lr_d=1e-3)
-
-
-def recommended_image_config(**overrides) -> ImageConfig:
-    """``IMAGE_RECOMMENDED`` with ``overrides`` applied on top (validated)."""
-    return ImageConfig(**{**IMAGE_RECOMMENDED, **overrides})
-
-
-def image_channels(data: str) -> int:
-    """Channels of the images of ``data``: 3 for StackedMNIST (a digit per colour), else 1."""
-    return STACKED if data == "stacked-mnist" else 1
 
 
 def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
@@ -87,9 +34,9 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
     Conditional: G's input widens by one entry per class and D becomes a projection discriminator.
     """
     critic = config.lipschitz_method in ("gp", "r1", "r1r2")  # zero-centred penalties and batch norm do not mix
-    inputs = config.latent_dim + (NUM_CLASSES if config.conditional else 0)
+    inputs = config.latent + (NUM_CLASSES if config.conditional else 0)
     with seeded(config.seed):
-        c = image_channels(config.data)
+        c = config.channels
         m = config.pack  # D sees packs of m images: m × c channels
         if config.arch == "dcgan":
             g = dcgan_generator(inputs, config.width, channels=c)
@@ -103,8 +50,14 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
             # conditional: the MLP's parts laid out flat, so that its last layer is D's linear head
             d = nn.Sequential(nn.Flatten(), *(mlp.children() if config.conditional else [mlp]))
         if config.conditional:
-            g, d = ConditionalGenerator(g, config.latent_dim, NUM_CLASSES), ProjectionDiscriminator(d, NUM_CLASSES)
+            g, d = ConditionalGenerator(g, config.latent, NUM_CLASSES), ProjectionDiscriminator(d, NUM_CLASSES)
     return g, d
+
+
+def image_cost(config: ImageConfig) -> StepCost:
+    """What one training step of ``config`` will cost (``training.cost``), before anything is built."""
+    return step_cost(lambda: build_image_networks(config), config.latent, (config.channels, 28, 28), config.batch,
+                     config.n_critic, config.pack, config.lipschitz_method in PENALTIES)
 
 
 class ImageExperiment:
@@ -123,7 +76,7 @@ class ImageExperiment:
             raise GanlabError(f"the global batch ({config.batch}) must divide evenly among {world.size} processes")
         self.device = pick_device(device) if isinstance(device, str) else device
         self.dataset = load_images(config.data, full_data).shard(world.rank, world.size).to(self.device)
-        self.prior = Prior("gaussian", config.latent_dim)
+        self.prior = Prior("gaussian", config.latent)
         g, d = build_image_networks(config)
         if sync_bn:
             g, d = use_global_batch_norm(g), use_global_batch_norm(d)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig, recommended_image_config
+from ganlab.images.config import ImageConfig, recommended_image_config
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig, build_image_networks
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import build_image_networks
 from ganlab.training.checkpoints import read_checkpoint, split_prefix
 
 PRETRAINED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "pretrained")
@@ -34,7 +35,7 @@ class GeneratorModel:
 
     @property
     def latent_dim(self) -> int:
-        return self.config.latent_dim
+        return self.config.latent
 
     @property
     def num_classes(self) -> int:
@@ -79,10 +80,11 @@ def build_generator(name: str, tensors: dict[str, torch.Tensor], meta: dict[str,
         config = ImageConfig.from_dict(json.loads(meta["config"]))
     except (json.JSONDecodeError, TypeError, KeyError) as exc:
         raise GanlabError(f"the config stored in {name} is unreadable ({exc})") from None
-    net, _ = build_image_networks(config)
+    with torch.device("meta"):  # shapes only: the weights come from the file, not from torch's global RNG
+        net, _ = build_image_networks(config)
     weights = split_prefix(tensors, "generator_ema") or split_prefix(tensors, "generator")
     try:
-        net.load_state_dict(weights)
+        net.load_state_dict(weights, assign=True)
     except RuntimeError as exc:
         raise GanlabError(f"{name} does not fit the generator its config describes: "
                           f"{str(exc).splitlines()[0][:160]}") from None

@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from ganlab.errors import GanlabError
 from ganlab.models.mlp import ACTIVATIONS
 from ganlab.toy.data import TOY_NAMES
-from ganlab.training.config import TrainSettings, _choice, _integer
+from ganlab.training.config import TrainSettings
+from ganlab.training.validation import choice, integer
 from ganlab.training.priors import PRIOR_NAMES
+
+
+# Fields that shape the networks or the data: changing them needs a fresh experiment (the Toy 2D tab
+# waits for Reset). Everything else a trainer adopts mid-run (``Trainer.update_settings``), or refuses.
+TOY_STRUCTURAL = ("data", "points", "hidden", "depth", "activation", "latent_dim", "prior", "seed", "pack",
+                  "optimizer", "precision", "ema")
 
 
 @dataclass(frozen=True)
@@ -24,15 +31,15 @@ class ToyConfig(TrainSettings):
 
     def __post_init__(self) -> None:
         self._validate_training()
-        _choice("data", self.data, TOY_NAMES + ("custom",))
+        choice("data", self.data, TOY_NAMES + ("custom",))
         if self.data == "custom" and not self.points:
             raise GanlabError("data 'custom' needs points: draw some first")
         if self.points is not None and len(self.points) > 10000:
             raise GanlabError(f"a point cloud may hold at most 10000 points, got {len(self.points)}")
-        _integer("hidden width", self.hidden, 1, 4096)
-        _integer("depth", self.depth, 1, 16)
-        _choice("activation", self.activation, tuple(ACTIVATIONS))
-        _integer("latent dimension", self.latent_dim, 1, 4096)
-        _choice("prior", self.prior, PRIOR_NAMES)
+        integer("hidden width", self.hidden, 1, 4096)
+        integer("depth", self.depth, 1, 16)
+        choice("activation", self.activation, tuple(ACTIVATIONS))
+        integer("latent dimension", self.latent_dim, 1, 4096)
+        choice("prior", self.prior, PRIOR_NAMES)
         if self.augment != "none":
             raise GanlabError("augmentation applies to image GANs, not to 2D toy data")

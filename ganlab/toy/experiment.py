@@ -17,7 +17,9 @@ from ganlab.models.mlp import mlp_discriminator, mlp_generator
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.data import ToyDistribution, get_toy
 from ganlab.toy.evaluation import evaluate_toy_samples
-from ganlab.training.denormals import flush_denormals
+from ganlab.training.cost import StepCost, step_cost
+from ganlab.training.fast.denormals import flush_denormals
+from ganlab.training.lipschitz import PENALTIES
 from ganlab.training.device import hidden_dtype, pick_device
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
@@ -33,6 +35,12 @@ def build_toy_networks(config: ToyConfig, device: torch.device) -> tuple[torch.n
         d = mlp_discriminator(config.hidden, config.depth, config.activation, in_features=2 * config.pack,
                               hidden_dtype=dtype)
     return g, d
+
+
+def toy_cost(config: ToyConfig) -> StepCost:
+    """What one training step of ``config`` will cost (``training.cost``), before anything is built."""
+    return step_cost(lambda: build_toy_networks(config, torch.device("meta")), config.latent_dim, (2,), config.batch,
+                     config.n_critic, config.pack, config.lipschitz_method in PENALTIES)
 
 
 class ToyExperiment:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,39 +16,10 @@ from ganlab.errors import GanlabError
 from ganlab.training.augment import AUGMENT_POLICIES
 from ganlab.training.lipschitz import LIPSCHITZ_METHODS
 from ganlab.training.objectives import OBJECTIVE_NAMES, get_objective
+from ganlab.training.validation import choice, integer, number
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 PRECISIONS = ("auto", "fp32", "bf16")
-
-
-def _number(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> float:
-    """``value`` as a float in [lo, hi] (or (lo, hi] with ``lo_open``), else a one-line error."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise GanlabError(f"{name} must be a number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise GanlabError(f"{name} must be a finite number, got {value}")
-    if v < lo or v > hi or (lo_open and v == lo):
-        bracket = "(" if lo_open else "["
-        raise GanlabError(f"{name} must be in {bracket}{lo:g}, {hi:g}], got {value}")
-    return v
-
-
-def _integer(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise GanlabError(f"{name} must be a whole number, got {value!r}")
-    if value < lo or value > hi:
-        raise GanlabError(f"{name} must be between {lo} and {hi}, got {value}")
-    return value
-
-
-def _choice(name: str, value: Any, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise GanlabError(f"unknown {name} '{value}'; choose one of: {', '.join(options)}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -82,38 +52,38 @@ class TrainSettings:
         self._validate_training()
 
     def _validate_training(self) -> None:
-        _choice("objective", self.objective, OBJECTIVE_NAMES)
-        _choice("Lipschitz method", self.lipschitz, ("auto",) + LIPSCHITZ_METHODS)
+        choice("objective", self.objective, OBJECTIVE_NAMES)
+        choice("Lipschitz method", self.lipschitz, ("auto",) + LIPSCHITZ_METHODS)
         if self.objective == "wgan-gp" and self.lipschitz not in ("auto", "gp"):
             raise GanlabError("wgan-gp already means the gradient penalty; use objective 'wgan' "
                               f"with Lipschitz method '{self.lipschitz}' instead")
-        _number("clip (c)", self.clip, 0.0, 10.0, lo_open=True)
-        _number("gradient penalty weight (λ)", self.gp_weight, 0.0, 1e4)
-        _number("R1 weight (γ)", self.r1_weight, 0.0, 1e4)
-        _integer("k (discriminator steps per generator step)", self.n_critic, 1, 100)
-        _choice("optimizer", self.optimizer, OPTIMIZERS)
-        _number("generator learning rate", self.lr_g, 0.0, 1.0, lo_open=True)
-        _number("discriminator learning rate", self.lr_d, 0.0, 1.0, lo_open=True)
+        number("clip (c)", self.clip, 0.0, 10.0, lo_open=True)
+        number("gradient penalty weight (λ)", self.gp_weight, 0.0, 1e4)
+        number("R1 weight (γ)", self.r1_weight, 0.0, 1e4)
+        integer("k (discriminator steps per generator step)", self.n_critic, 1, 100)
+        choice("optimizer", self.optimizer, OPTIMIZERS)
+        number("generator learning rate", self.lr_g, 0.0, 1.0, lo_open=True)
+        number("discriminator learning rate", self.lr_d, 0.0, 1.0, lo_open=True)
         for who, betas in (("generator", self.betas_g), ("discriminator", self.betas_d)):
             if not isinstance(betas, (tuple, list)) or len(betas) != 2:
                 raise GanlabError(f"{who} betas must be two numbers (β1, β2), got {betas!r}")
-            _number(f"{who} β1", betas[0], 0.0, 0.9999)
-            _number(f"{who} β2", betas[1], 0.0, 0.9999)
-        _integer("learning-rate decay steps", self.lr_decay_steps, 0, 10**9)
-        _integer("batch size", self.batch, 1, 65536)
-        _number("label smoothing", self.label_smoothing, 0.0, 0.5)
+            number(f"{who} β1", betas[0], 0.0, 0.9999)
+            number(f"{who} β2", betas[1], 0.0, 0.9999)
+        integer("learning-rate decay steps", self.lr_decay_steps, 0, 10**9)
+        integer("batch size", self.batch, 1, 65536)
+        number("label smoothing", self.label_smoothing, 0.0, 0.5)
         if self.label_smoothing > 0 and self.objective not in ("minimax", "nonsaturating", "lsgan"):
             raise GanlabError("one-sided label smoothing applies to minimax, nonsaturating and lsgan, "
                               f"not to '{self.objective}' (a critic has no labels)")
-        _number("instance noise", self.instance_noise, 0.0, 10.0)
-        _integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
-        _number("EMA β", self.ema, 0.0, 0.9999)
-        _choice("augmentation", self.augment, AUGMENT_POLICIES)
-        _integer("pack size (samples D judges at once)", self.pack, 1, 16)
+        number("instance noise", self.instance_noise, 0.0, 10.0)
+        integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
+        number("EMA β", self.ema, 0.0, 0.9999)
+        choice("augmentation", self.augment, AUGMENT_POLICIES)
+        integer("pack size (samples D judges at once)", self.pack, 1, 16)
         if self.batch % self.pack:
             raise GanlabError(f"the batch ({self.batch}) must split into packs of {self.pack}")
-        _choice("precision", self.precision, PRECISIONS)
-        _integer("seed", self.seed, 0, 2**63 - 1)
+        choice("precision", self.precision, PRECISIONS)
+        integer("seed", self.seed, 0, 2**63 - 1)
 
     @property
     def lipschitz_method(self) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from ganlab.training.flat import flatten_parameters
+from ganlab.training.fast.flat import flatten_parameters
 
 
 @torch.no_grad()

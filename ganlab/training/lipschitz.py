@@ -16,6 +16,7 @@ from torch import nn
 
 Tensor = torch.Tensor
 LIPSCHITZ_METHODS: tuple[str, ...] = ("none", "clip", "gp", "sn", "r1", "r1r2")
+PENALTIES: tuple[str, ...] = ("gp", "r1", "r1r2")  # the methods that add a gradient penalty to D's loss
 
 
 @torch.no_grad()

@@ -16,7 +16,7 @@ def build_app():
         divergences_tab,
         images_tab,
         latent_tab,
-        live_view,
+        canvas_view,
         presenter,
         toy_tab,
     )
@@ -43,7 +43,7 @@ def build_app():
             for label, tab_id, module in tabs:
                 with gr.Tab(label, id=tab_id):
                     module.build(app)
-        app.unload(live_view.page_closed)
+        app.unload(canvas_view.page_closed)
     app.queue(default_concurrency_limit=None)
     capacity.calm_queue(app)
     return app
@@ -56,10 +56,10 @@ def launch_options(environ: dict | None = None) -> dict:
     alias for the port, used only when ``GRADIO_SERVER_PORT`` is not set."""
     from starlette.middleware import Middleware
 
-    from ganlab.ui import live_view, page_head, presenter
+    from ganlab.ui import canvas_view, page_head, presenter
 
     env = os.environ if environ is None else environ
-    options = {"show_error": True, "css": presenter.CSS + live_view.CSS, "js": presenter.ON_LOAD,
+    options = {"show_error": True, "css": presenter.CSS + canvas_view.CSS, "js": presenter.ON_LOAD,
                "theme": presenter.theme(), "app_kwargs": {"middleware": [Middleware(page_head.HeadScript)]}}
     if not env.get("GRADIO_SERVER_PORT") and str(env.get("GANLAB_PORT", "")).isdigit():
         options["server_port"] = int(env["GANLAB_PORT"])

@@ -11,10 +11,10 @@ import torch.nn.functional as F
 
 from ganlab.errors import GanlabError
 from ganlab.maths import convolution as cv
+from ganlab.images.config import ARCH_LATENT
 from ganlab.models import dcgan_generator, seed004_generator
 from ganlab.models.summary import layer_table
-from ganlab.training.config import _integer
-from ganlab.ui.controls import text_value
+from ganlab.training.validation import integer, text as text_value
 
 X_TEXT = "4 5 8 7\n1 8 8 8\n3 6 6 4\n6 5 7 8"
 U_TEXT = "1 4 1\n1 4 3\n3 3 1"
@@ -70,7 +70,7 @@ def convolution_view(x_text: str, u_text: str, stride: int, padding: int, cell: 
     """(HTML of x, U, v(x), U·v(x) and x ⋆ u with output ``cell`` ("row, col") highlighted; the formula
     and the PyTorch check; the names of all output cells)."""
     x, u = parse_matrix(x_text, "x"), parse_matrix(u_text, "kernel u", 5)
-    stride, padding = _integer("stride", stride, 1, 8), _integer("padding", padding, 0, 8)
+    stride, padding = integer("stride", stride, 1, 8), integer("padding", padding, 0, 8)
     out = cv.conv2d(x, u, stride, padding)
     U = cv.conv_matrix(*x.shape, u, stride, padding)
     names = [f"{i}, {j}" for i in range(out.shape[0]) for j in range(out.shape[1])]
@@ -100,7 +100,7 @@ def convolution_view(x_text: str, u_text: str, stride: int, padding: int, cell: 
 def transposed_view(v_text: str, u_text: str, stride: int, padding: int) -> tuple[str, str]:
     """(HTML of the stamps and of Uᵀ v, the formula and the PyTorch check) for a transposed convolution."""
     v, u = parse_matrix(v_text, "input v", 6), parse_matrix(u_text, "kernel u", 5)
-    stride, padding = _integer("stride", stride, 1, 8), _integer("padding", padding, 0, 8)
+    stride, padding = integer("stride", stride, 1, 8), integer("padding", padding, 0, 8)
     if padding >= min(u.shape):
         raise GanlabError(f"padding {padding} must be smaller than the kernel")
     out = cv.conv_transpose2d(v, u, stride, padding)
@@ -121,8 +121,10 @@ def transposed_view(v_text: str, u_text: str, stride: int, padding: int) -> tupl
 
 def generator_html(arch: str) -> str:
     """The generator's layers with their real output shapes, read from a forward pass."""
-    net, latent = (seed004_generator(), 128) if arch == "seed004" else (dcgan_generator(), 100)
-    rows = layer_table(net, (latent,))
+    latent = ARCH_LATENT["seed004" if arch == "seed004" else "dcgan"]
+    with torch.device("meta"):  # shapes only, and no draw from torch's global RNG (``training.seeding``)
+        net = seed004_generator(latent) if arch == "seed004" else dcgan_generator(latent)
+        rows = layer_table(net, (latent,))
     body = "".join(f"<tr><td>{r.index}</td><td>{html.escape(r.layer)}</td><td>{' × '.join(map(str, r.output_shape))}"
                    f"</td><td style='text-align:right'>{r.parameters:,}</td></tr>" for r in rows)
     return (f"<table style='border-collapse:collapse;font-size:13px' cellpadding='4'>"

@@ -6,6 +6,11 @@ Settings (environment variables, read at start-up):
   asked to wait instead of slowing everyone down.
 - ``GANLAB_MAX_PLAY_SECONDS`` (default 1800): a run that plays this long pauses itself, so a
   forgotten tab does not hold a slot and a core all afternoon.
+- ``GANLAB_SESSION_MB`` (default 1024) and ``GANLAB_SESSION_GFLOP`` (default 50): the most memory one
+  session's networks may take, and the most arithmetic one of its training steps may cost (50 GFLOP
+  is a few tenths of a second on a 2-core CPU). A bigger network is refused before it is built
+  (``check_cost``), so one student cannot stall the server for the class (hidden width 4096 × depth
+  16 took 10.7 GB and 14 s a step, and Pause answered after 18 s).
 Each playing session trains in its own thread with one intra-op thread, so the operating system
 shares the cores evenly among them.
 """
@@ -15,7 +20,9 @@ import gc
 import os
 import threading
 
-from ganlab.training.allocator import keep_freed_memory, return_freed_memory
+from ganlab.errors import GanlabError
+from ganlab.training.fast.allocator import keep_freed_memory, return_freed_memory
+from ganlab.training.cost import StepCost
 
 
 def _env_int(name: str, default: int, lo: int, hi: int) -> int:
@@ -28,6 +35,16 @@ def _env_int(name: str, default: int, lo: int, hi: int) -> int:
 
 MAX_TRAINING = _env_int("GANLAB_MAX_TRAINING", 8, 1, 1000)
 MAX_PLAY_SECONDS = _env_int("GANLAB_MAX_PLAY_SECONDS", 30 * 60, 5, 24 * 3600)
+SESSION_MB = _env_int("GANLAB_SESSION_MB", 1024, 16, 1024 * 1024)
+SESSION_GFLOP = _env_int("GANLAB_SESSION_GFLOP", 50, 1, 10**6)
+
+
+def check_cost(cost: StepCost) -> None:
+    """Refuse (``GanlabError``) networks that would take more than one session's share of the server."""
+    if cost.memory_bytes > SESSION_MB * 2**20 or cost.flops > SESSION_GFLOP * 1e9:
+        raise GanlabError(f"too big for a session on this server: {cost.describe()}; one session may use "
+                          f"{SESSION_MB / 1024:g} GiB and {SESSION_GFLOP} GFLOP per step "
+                          "(GANLAB_SESSION_MB, GANLAB_SESSION_GFLOP)")
 
 
 class TrainingSlots:

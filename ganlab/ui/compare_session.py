@@ -1,13 +1,20 @@
 """One browser session's Critic vs Discriminator tab: two runs in lockstep, their curves."""
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
+from ganlab.errors import GanlabError
 from ganlab.toy.config import ToyConfig
-from ganlab.toy.live import Frame, LiveToyRun
+from ganlab.toy.data import TOY_NAMES
+from ganlab.toy.run import Frame, ToyRun
 from ganlab.toy.presets import LIVE_WGAN_GP, recommended
-from ganlab.ui.live_session import LiveSession
-from ganlab.viz.live import layered_view, pair_charts
+from ganlab.training.validation import choice, integer
+from ganlab.ui.training_session import TrainingSession
+from ganlab.viz.panels import layered_view, pair_charts
 
 CRITICS = {"gp": "WGAN-GP (λ = 1, k = 2)", "clip": "WGAN, weight clipping (c = 0.01, k = 5)",
            "sn": "WGAN, spectral norm"}
@@ -30,35 +37,46 @@ def pair_configs(data: str, discriminator: str, critic: str, seed: int) -> tuple
     return d_cfg, f_cfg
 
 
-class CompareSession(LiveSession):
+@dataclass(frozen=True)
+class PairSettings:
+    """What the Critic vs Discriminator tab's controls choose (all of it structural: new runs on Reset)."""
+
+    data: str = "ring8"
+    discriminator: str = "minimax"
+    critic: str = "gp"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        choice("data", self.data, TOY_NAMES)
+        choice("discriminator's generator loss", self.discriminator, ("minimax", "nonsaturating"))
+        choice("critic's Lipschitz method", self.critic, tuple(CRITICS))
+        object.__setattr__(self, "seed", integer("seed", self.seed, 0, 2**31 - 1))
+
+    def replace(self, **changes: Any) -> PairSettings:
+        return dataclasses.replace(self, **changes)
+
+
+class CompareSession(TrainingSession):
     """A discriminator run and a critic run trained in lockstep (the same number of G steps).
 
-    Two views per frame cost a browser twice as much to draw, so this tab asks for at most 2.5
-    frames a second and leaves the manifold out.
-    """
+    Two views per frame cost a browser twice as much to draw; the page asks for the next frame only
+    after twice the time the last one took (``canvas_view.js``), and this tab leaves the manifold out."""
 
     frame_period = 0.4
     layers = ("surface", "real", "fake", "arrows")
+    structural = frozenset(f.name for f in dataclasses.fields(PairSettings))
 
-    def __init__(self, data: str = "ring8", discriminator: str = "minimax", critic: str = "gp", seed: int = 0):
-        self.choice = (data, discriminator, critic, seed)
-        d_cfg, f_cfg = pair_configs(*self.choice)
-        super().__init__([LiveToyRun(d_cfg, view_points=200, arrow_points=40),
-                          LiveToyRun(f_cfg, view_points=200, arrow_points=40)])
+    def build(self, settings: PairSettings) -> list[ToyRun]:
         self.grad_history: dict[str, list] = {"step": [], "d": [], "f": []}
+        d_cfg, f_cfg = pair_configs(settings.data, settings.discriminator, settings.critic, settings.seed)
+        return [ToyRun(d_cfg, view_points=200, arrow_points=40), ToyRun(f_cfg, view_points=200, arrow_points=40)]
 
-    def reset(self, data: str, discriminator: str, critic: str, seed: int) -> None:
-        d_cfg, f_cfg = pair_configs(data, discriminator, critic, seed)
-        with self.lock:
-            self.choice = (data, discriminator, critic, seed)
-            self.runs[0].reset(d_cfg)
-            self.runs[1].reset(f_cfg)
-            self.grad_history = {"step": [], "d": [], "f": []}
-            self.changed()
+    def apply_live(self, settings: PairSettings) -> None:
+        raise GanlabError("a new pair of runs")
 
     @property
     def names(self) -> tuple[str, str]:
-        return f"discriminator ({self.choice[1]})", f"critic ({CRITICS[self.choice[2]]})"
+        return f"discriminator ({self.config.discriminator})", f"critic ({CRITICS[self.config.critic]})"
 
     def panels(self, frames: list[Frame], charts: bool) -> list[dict]:
         """Both layered views side by side and, when ``charts``, the W1 and gradient-size curves."""

@@ -11,8 +11,7 @@ import torch
 from ganlab.errors import GanlabError
 from ganlab.maths import divergences as dv
 from ganlab.toy.data import TOY_NAMES, get_toy
-from ganlab.training.config import _integer, _number
-from ganlab.ui.controls import text_value
+from ganlab.training.validation import integer, number, text as text_value
 from ganlab.viz.transport import histograms_figure, transport_plan_figure, uniform_mixtures_figure
 
 UNIFORMS, HISTOGRAMS = "mixtures of uniforms", "histograms on adjacent bins"
@@ -98,9 +97,9 @@ def compare_1d(kind: str, p_text: str, q_text: str):
 
 def transport_2d(data_a: str, data_b: str, n: int, shift: float, seed: int):
     """(figure, markdown) of the exact optimal transport plan between two sampled clouds."""
-    n = _integer("the number of points", n, 2, 300)
-    shift = _number("the shift", shift, -100.0, 100.0)
-    seed = _integer("the seed", seed, 0, 2**31 - 1)
+    n = integer("the number of points", n, 2, 300)
+    shift = number("the shift", shift, -100.0, 100.0)
+    seed = integer("the seed", seed, 0, 2**31 - 1)
     g = torch.Generator().manual_seed(seed)
     a = get_toy(data_a).sample(int(n), g).double().numpy()
     b = get_toy(data_b).sample(int(n), g).double().numpy() + np.array([shift, 0.0])

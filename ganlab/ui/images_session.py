@@ -5,11 +5,12 @@ import time
 
 import numpy as np
 
-from ganlab.images.experiment import ImageConfig
-from ganlab.images.live import LiveImageRun
+from ganlab.images.config import IMAGE_STRUCTURAL, ImageConfig
+from ganlab.images.experiment import image_cost
+from ganlab.images.run import ImageRun
 from ganlab.ui import capacity
-from ganlab.ui.live_session import LiveSession
-from ganlab.viz.live import bars_panel, image_charts, image_panel, mode_map, stacked_charts
+from ganlab.ui.training_session import TrainingSession
+from ganlab.viz.panels import bars_panel, image_charts, image_panel, mode_map, stacked_charts
 
 IMAGE_SLICE = 0.1  # seconds per training slice: a step takes ~16 ms, so fewer hand-overs of the lock
 MODES_CAPTION = ("Each cell is one of StackedMNIST's 1000 modes, a triple of digits (R, G, B): ten blocks for the red "
@@ -20,25 +21,33 @@ GRID_CAPTION = ("The same 64 latent vectors z (and, for a conditional GAN, the s
                 "watch each sample sharpen from noise into a digit (or a garment). Images in [−1, 1] from G's tanh output.")
 
 
-class ImageSession(LiveSession):
+class ImageSession(TrainingSession):
     """At most 2.5 grids a second; the classifier's metrics every 5 s of play (they take ~0.1 s)."""
 
     frame_period = 0.4
     measure_period = 5.0
+    structural = frozenset(IMAGE_STRUCTURAL)
 
-    def __init__(self, config: ImageConfig, device: str = "auto"):
-        super().__init__([LiveImageRun(config, device)])
+    def __init__(self, config: ImageConfig, page: str | None = None, device: str = "auto"):
+        self.device = device
         self.fid_real: float | None = None
         self.threads = capacity.ThreadChooser()
+        super().__init__(config, page)
 
     @property
-    def run(self) -> LiveImageRun:
+    def run(self) -> ImageRun:
         return self.runs[0]
 
-    def reset(self, config: ImageConfig) -> None:
-        with self.lock:
-            self.run.reset(config)
-            self.message = "reset: fresh networks"
+    def check(self, config: ImageConfig) -> None:
+        capacity.check_cost(image_cost(config))
+
+    def build(self, config: ImageConfig) -> list[ImageRun]:
+        self.check(config)
+        self.fid_real = None
+        return [ImageRun(config, self.device)]
+
+    def apply_live(self, config: ImageConfig) -> None:
+        self.run.apply(config)
 
     def advance(self) -> None:
         # While this is the only run training on the server, convolutions may use the cores the CLI

@@ -15,7 +15,7 @@ import torch
 from ganlab.errors import GanlabError
 from ganlab.images.latent import arithmetic, class_means, interpolate, nearest_neighbours, principal_directions, walk
 from ganlab.images.pretrained import GeneratorModel, load_generator, shipped_models
-from ganlab.training.config import _choice, _integer, _number
+from ganlab.training.validation import choice, integer, number
 from ganlab.viz.images import strip, tiles
 
 GRID_SAMPLES = 16
@@ -106,7 +106,7 @@ class LatentSession:
 
     def pick(self, index: int) -> str:
         """Make grid sample ``index`` pick A, then B, then A … ; returns a one-line summary."""
-        index = _integer("grid sample", index, 0, GRID_SAMPLES - 1)
+        index = integer("grid sample", index, 0, GRID_SAMPLES - 1)
         labels = self.grid_labels()
         seed = self.grid_seeds()[index]
         chosen = Pick(self.model.latent(seed)[0], None if labels is None else labels[index], f"seed {seed}")
@@ -146,7 +146,7 @@ class LatentSession:
     def interpolation(self, steps: int, method: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """A → B in ``steps`` frames: (strip, frames). A conditional model blends the classes too."""
         a, b = self._need("a", "b")
-        path = interpolate(a.z, b.z, _integer("frames", steps, 2, 256), method)
+        path = interpolate(a.z, b.z, integer("frames", steps, 2, 256), method)
         m = self.model
         if m.num_classes:
             t = torch.linspace(0, 1, steps)[:, None]
@@ -161,7 +161,7 @@ class LatentSession:
         """A − B + C for the grid picks A, B and the sample of seed ``c_seed``: a strip [A, B, C, A − B + C]."""
         a, b = self._need("a", "b")
         m = self.model
-        c = m.latent(_integer("seed of C", c_seed, 0, 2**31 - 1))[0]
+        c = m.latent(integer("seed of C", c_seed, 0, 2**31 - 1))[0]
         z = torch.stack([a.z, b.z, c, arithmetic(a.z, b.z, c)])
         labels = None
         if m.num_classes:
@@ -171,7 +171,7 @@ class LatentSession:
     def change_class(self, source: int, target: int) -> np.ndarray:
         """Keep A's style, change its class: conditional models swap y (z fixed); the others move
         z by the difference of class means, z_A − mean(source) + mean(target). Strip [A, result]."""
-        source, target = _integer("A's class", source, 0, 9), _integer("new class", target, 0, 9)
+        source, target = integer("A's class", source, 0, 9), integer("new class", target, 0, 9)
         (a,) = self._need("a")
         m = self.model
         if m.num_classes:
@@ -191,8 +191,8 @@ class LatentSession:
 
     def _direction(self, kind: str, index: int) -> tuple[torch.Tensor, str]:
         """A unit direction in z: principal direction ``index`` of G's first layer, or coordinate ``index``."""
-        kind = _choice("direction", kind, ("principal", "coordinate"))
-        index = _integer("direction number", index, -1, 10**6)
+        kind = choice("direction", kind, ("principal", "coordinate"))
+        index = integer("direction number", index, -1, 10**6)
         m = self.model
         if kind == "principal":
             dirs, gains = principal_directions(m.first_layer(), m.latent_dim, k=16)
@@ -208,7 +208,7 @@ class LatentSession:
 
     def direction_walk(self, kind: str, index: int, amount: float, frames: int = 9) -> tuple[np.ndarray, str]:
         """A moved along a direction (see ``_direction``) from −amount to +amount: a strip of ``frames``."""
-        amount = _number("amount", amount, 0.0, 10.0, lo_open=True)
+        amount = number("amount", amount, 0.0, 10.0, lo_open=True)
         direction, note = self._direction(kind, index)
         (a,) = self._need("a")
         z = walk(a.z, direction, torch.linspace(-amount, amount, frames))
@@ -216,7 +216,7 @@ class LatentSession:
 
     def direction_point(self, kind: str, index: int, t: float) -> np.ndarray:
         """G(z_A + t·d) at one position t of the same direction (the slider view)."""
-        t = _number("position", t, -10.0, 10.0)
+        t = number("position", t, -10.0, 10.0)
         direction, _ = self._direction(kind, index)
         (a,) = self._need("a")
         z = walk(a.z, direction, torch.tensor([t]))
@@ -227,7 +227,7 @@ class LatentSession:
         from ganlab.images.latent import project
 
         m = self.model
-        steps = _integer("optimisation steps", steps, 10, 2000)
+        steps = integer("optimisation steps", steps, 10, 2000)
         result = project(m, target, steps=steps, progress=progress)
         label = None if result.labels is None else int(result.labels.argmax())
         self.set_pick("a", Pick(result.z, label, "found z"))

@@ -13,7 +13,7 @@ import gradio as gr
 
 from ganlab.errors import GanlabError
 from ganlab.images.pretrained import shipped_models
-from ganlab.training.config import _integer
+from ganlab.training.validation import integer
 from ganlab.ui.latent_session import GRID_SAMPLES, LatentSession, model
 from ganlab.viz.images import write_gif
 
@@ -143,7 +143,7 @@ def build(app: gr.Blocks) -> None:
     def on_model(name, seed):
         if not name:
             raise GanlabError("no pretrained models found in pretrained/")
-        session = LatentSession(name, _integer("first seed", 0 if seed is None else seed, 0, 2**31 - 1))
+        session = LatentSession(name, integer("first seed", 0 if seed is None else seed, 0, 2**31 - 1))
         return session, session.gallery(), _card(name), session.describe(), ""
 
     def on_more(session, seed):

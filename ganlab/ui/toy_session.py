@@ -1,13 +1,15 @@
-"""One browser session's Toy 2D tab: a single live run, step mode, save/load, its figures."""
+"""One browser session's Toy 2D tab: a single toy run, step mode, save/load, its panels."""
 from __future__ import annotations
 
 from collections import deque
 
 from ganlab.errors import GanlabError
-from ganlab.toy.config import ToyConfig
-from ganlab.toy.live import Frame, LiveToyRun
-from ganlab.ui.live_session import LiveSession
-from ganlab.viz.live import bars_panel, layered_view, toy_charts
+from ganlab.toy.config import TOY_STRUCTURAL, ToyConfig
+from ganlab.toy.experiment import toy_cost
+from ganlab.toy.run import Frame, ToyRun
+from ganlab.ui import capacity
+from ganlab.ui.training_session import TrainingSession
+from ganlab.viz.panels import bars_panel, layered_view, toy_charts
 
 FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play at 5 frames/s)
 VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "
@@ -18,51 +20,54 @@ VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is rea
 BARS_CAPTION = "Mode collapse at a glance: high-quality samples per mode. Equal bars = every mode gets its share."
 
 
-class ToySession(LiveSession):
+class ToySession(TrainingSession):
     """State of one user's Toy 2D tab (kept in ``gr.State``; freed with the page)."""
 
-    def __init__(self, config: ToyConfig, film_frames: int = FILM_FRAMES):
-        super().__init__([LiveToyRun(config)])
-        self.config = config
+    structural = frozenset(TOY_STRUCTURAL)
+
+    def __init__(self, config: ToyConfig, page: str | None = None, film_frames: int = FILM_FRAMES):
         self.film: deque[Frame] = deque(maxlen=film_frames)  # the latest frames, for the GIF
+        super().__init__(config, page)
 
     @property
-    def run(self) -> LiveToyRun:
+    def run(self) -> ToyRun:
         return self.runs[0]
 
-    # ------------------------------------------------------------------ commands
-    def reset(self, config: ToyConfig) -> None:
-        with self.lock:
-            self.config = config
-            self.run.reset(config)
-            self.film.clear()
-            self.message = "reset: fresh networks"
+    def build(self, config: ToyConfig) -> list[ToyRun]:
+        self.check(config)
+        self.film.clear()
+        return [ToyRun(config)]
 
+    def check(self, config: ToyConfig) -> None:
+        capacity.check_cost(toy_cost(config))
+
+    def apply_live(self, config: ToyConfig) -> None:
+        self.run.apply(config)
+
+    # ------------------------------------------------------------------ commands
     def load(self, path: str) -> None:
+        """Continue from a saved run; the controls take its settings."""
+        self.pause()
+        self.wait(5.0)
         with self.lock:
             self.run.load(path)
-            self.config = self.run.config
+            self.config = self.pending = self.run.config
+            self.film.clear()
             self.message = f"loaded a run at step {self.run.step}"
 
-    def apply(self, config: ToyConfig) -> None:
-        if config == self.config:
+    def step_once(self) -> None:
+        """Half an iteration: k discriminator steps, or the generator step that completes them."""
+        if self.playing:
             return
-        with self.lock:
-            self.message = self.run.apply(config)
-            if self.run.config == config:
-                self.config = config
-
-    def step_once(self) -> str:
         with self.lock:
             try:
                 phase = self.run.step_phase()
             except GanlabError as exc:
-                self.message = str(exc)
-                return "error"
+                self.message = f"⚠ {exc}"
+                return
             self.run.measure()
         self.message = (f"{self.config.n_critic} discriminator step(s): the surface moved, the samples did not"
                         if phase == "discriminator" else "generator step: the samples moved along the arrows")
-        return phase
 
     # ------------------------------------------------------------------ drawing
     def panels(self, frames: list[Frame], charts: bool) -> list[dict]:
@@ -96,8 +101,6 @@ class ToySession(LiveSession):
                 parts.append(f"exact W1 **{m['w1'][-1]:.3f}**")
             if m["w1_estimate"][-1] is not None:
                 parts.append(f"critic's estimate {m['w1_estimate'][-1]:.3f}")
-        if m["step"]:
             parts.append(f"*metrics every {self.measure_every:g} s of play on {run.measure_points} generated "
                          f"samples (exact W1 on {run.w1_points})*")
-        line = " · ".join(parts)
-        return line + (f"\n\n{self.message}" if self.message else "")
+        return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ganlab.toy.live import Frame
+from ganlab.toy.run import Frame
 
 PROBABILITY_STOPS = np.array([[123, 50, 148], [247, 247, 247], [27, 158, 119]], dtype=np.float64)  # 0, ½, 1
 SCORE_STOPS = np.array([[178, 24, 43], [247, 247, 247], [33, 102, 172]], dtype=np.float64)  # low, 0, high

@@ -95,7 +95,8 @@ def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
     page.press("#cmp-theta input[type=number]", "Enter")
     page.wait_for_function("document.querySelector('#cmp-line-numbers').innerText.includes('W1 0.3000')", timeout=15000)
     page.click("#cmp-gauss")
-    page.wait_for_selector("#cmp-gauss-plot .js-plotly-plot", timeout=60000)
+    page.wait_for_function("document.querySelector('#cmp-gauss-plot .gl-live').__ganlab.titles['gauss-d']",
+                           timeout=60000)
     time.sleep(1)
     page.screenshot(path=os.path.join(SHOTS, "critic_vs_discriminator.png"), full_page=True)
 

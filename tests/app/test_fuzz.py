@@ -11,10 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig
 from ganlab.images.latent import interpolate
 from ganlab.images.uploads import to_digit
-from ganlab.toy.config import ToyConfig
 from ganlab.ui import images_tab, toy_tab
 
 NASTY = st.one_of(
@@ -31,50 +29,37 @@ def _one_line(exc: Exception) -> None:
     assert str(exc) and "\n" not in str(exc) and "Traceback" not in str(exc)
 
 
-@FAST
-@given(st.data())
-def test_toy_controls_give_a_config_or_one_line(data):
-    values = [data.draw(st.one_of(NASTY, st.sampled_from(kind)) if isinstance(kind, list) else NASTY)
-              for _, _, kind in toy_tab.FIELDS]
-    base = ToyConfig()
-    try:
-        config = toy_tab.config_from_values(base, values)
-    except GanlabError as exc:
-        _one_line(exc)
-        return
-    assert isinstance(config, ToyConfig)
+@pytest.fixture(scope="module")
+def sessions():
+    """One Toy 2D and one MNIST session that every drawn value is typed into, one after another."""
+    from ganlab.ui.images_session import ImageSession
+    from ganlab.ui.toy_session import ToySession
+
+    made = {"toy": ToySession(toy_tab.toy_controller().start),
+            "img": ImageSession(images_tab.images_controller().start, device="cpu")}
+    yield made
+    for session in made.values():
+        session.close()
+
+
+def _value(data, control):
+    choices = [c[1] if isinstance(c, tuple) else c for c in control.kind] if isinstance(control.kind, list) else None
+    return data.draw(st.one_of(NASTY, st.sampled_from(choices)) if choices else NASTY)
 
 
 @FAST
 @given(st.data())
-def test_image_controls_give_a_config_or_one_line(data):
-    values = [data.draw(st.one_of(NASTY, st.sampled_from(kind)) if isinstance(kind, list) else NASTY)
-              for _, _, kind in images_tab.FIELDS]
-    try:
-        config = images_tab._config(values)
-    except GanlabError as exc:
-        _one_line(exc)
-        return
-    assert isinstance(config, ImageConfig)
-
-
-@settings(max_examples=60, deadline=None)
-@given(NASTY, NASTY, st.one_of(NASTY, st.integers(1, 3)), NASTY)
-def test_toy_run_endpoint_answers_everything(data, objective, steps, seed):
-    result = toy_tab.toy_run(data, objective, steps, seed)
-    assert isinstance(result, dict)
-    if "error" in result:
-        assert "\n" not in result["error"]
-
-
-@settings(max_examples=40, deadline=None)
-@given(NASTY, NASTY)
-def test_toy_live_endpoint_answers_bad_input_at_once(preset, seconds):
-    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 1 <= seconds <= 120 \
-            and preset in ("nonsaturating", "wgan-gp"):
-        return  # a valid request would train for that long; the load test covers those
-    updates = list(toy_tab.toy_live(preset, seconds))
-    assert len(updates) == 1 and "error" in updates[0] and "\n" not in updates[0]["error"]
+def test_any_value_in_any_control_applies_waits_or_is_refused_in_one_line(sessions, data):
+    """Whatever is typed, the session keeps a valid config in force and says what happened in one line."""
+    for name, controls in (("toy", toy_tab.TRAINING + toy_tab.STRUCTURE),
+                           ("img", images_tab.TRAINING + images_tab.STRUCTURE)):
+        session = sessions[name]
+        control = data.draw(st.sampled_from(controls))
+        note = session.set_field(control.name, _value(data, control))
+        assert "\n" not in note.note and "Traceback" not in note.note
+        assert note.value == getattr(session.pending, control.name)
+        type(session.config).from_dict(session.config.to_dict())  # still a valid config
+        type(session.pending).from_dict(session.pending.to_dict())
 
 
 @FAST

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import ImageExperiment, build_image_networks
 from ganlab.models.conditional import ConditionalGenerator, ProjectionDiscriminator, as_class_weights
 
 

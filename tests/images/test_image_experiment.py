@@ -6,7 +6,8 @@ from PIL import Image
 
 from ganlab.cli import main
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks, image_grid
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import ImageExperiment, build_image_networks, image_grid
 from ganlab.training.lipschitz import has_batch_norm
 
 
@@ -84,7 +85,7 @@ def test_sharing_the_fakes_is_the_textbook_iteration_with_z_g_equal_to_z_d():
     for _ in range(3):
         shared.trainer.step()
         fresh.trainer.step()
-    for a, b in ((shared.trainer._g_flat, fresh.trainer._g_flat), (shared.trainer._d_flat, fresh.trainer._d_flat)):
+    for a, b in ((shared.trainer.g_flat, fresh.trainer.g_flat), (shared.trainer.d_flat, fresh.trainer.d_flat)):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
 
 

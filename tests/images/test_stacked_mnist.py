@@ -6,7 +6,8 @@ import torch
 
 from ganlab.images.classifiers import load_classifier
 from ganlab.images.data import load_images
-from ganlab.images.experiment import ImageConfig, ImageExperiment, build_image_networks, image_grid
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import ImageExperiment, build_image_networks, image_grid
 from ganlab.metrics.stacked import MODES, stacked_mnist_metrics
 
 

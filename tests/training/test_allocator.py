@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from ganlab.training.allocator import MMAP_THRESHOLD
+from ganlab.training.fast.allocator import MMAP_THRESHOLD
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 LOOP = """
 import json, resource, sys
 import torch
-from ganlab.training.allocator import keep_freed_memory, return_freed_memory
+from ganlab.training.fast.allocator import keep_freed_memory, return_freed_memory
 took = keep_freed_memory() if sys.argv[1] == "keep" else None
 def faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt

@@ -2,7 +2,8 @@ import pytest
 import torch
 
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig, ImageExperiment
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import ImageExperiment
 from ganlab.toy.config import ToyConfig
 from ganlab.training.augment import AUGMENT_POLICIES, augment, cutout, translate
 

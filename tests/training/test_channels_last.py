@@ -6,8 +6,8 @@ import torch
 
 from ganlab.models import dcgan_discriminator, dcgan_generator
 from ganlab.models.conditional import ProjectionDiscriminator
-from ganlab.training.flat import flatten_parameters
-from ganlab.training.layout import keep_channels_last
+from ganlab.training.fast.flat import flatten_parameters
+from ganlab.training.fast.memory_format import keep_channels_last
 from ganlab.training.lipschitz import gradient_penalty
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA d
 
 
 def test_an_image_gan_trains_on_the_gpu_in_bf16_where_it_can():
-    from ganlab.images.experiment import ImageExperiment, recommended_image_config
+    from ganlab.images.config import recommended_image_config
+    from ganlab.images.experiment import ImageExperiment
 
     exp = ImageExperiment(recommended_image_config(seed=0), "cuda")
     assert exp.device.type == "cuda" and next(exp.trainer.generator.parameters()).is_cuda

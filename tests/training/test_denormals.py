@@ -1,12 +1,12 @@
-"""Denormal floats flushed to zero while ganlab trains (``ganlab.training.denormals``)."""
+"""Denormal floats flushed to zero while ganlab trains (``ganlab.training.fast.denormals``)."""
 import threading
 
 import torch
 
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment
-from ganlab.toy.live import LiveToyRun
-from ganlab.training.denormals import denormals_flushed, flush_denormals
+from ganlab.toy.run import ToyRun
+from ganlab.training.fast.denormals import denormals_flushed, flush_denormals
 
 
 def _product() -> float:
@@ -45,7 +45,7 @@ def test_toy_training_flushes_denormals_and_leaves_the_thread_as_it_was():
     exp = ToyExperiment(ToyConfig(hidden=16, depth=2, batch=32), "cpu")
     seen = _watch(exp.trainer)
     exp.train(seconds=0.05)
-    run = LiveToyRun(ToyConfig(hidden=16, depth=2, batch=32))
+    run = ToyRun(ToyConfig(hidden=16, depth=2, batch=32))
     seen_live = _watch(run.experiment.trainer)
     run.advance(max_steps=3)
     assert seen and all(seen) and seen_live == [True] * 3

@@ -11,7 +11,8 @@ from conftest import ROOT
 from safetensors.torch import load_file
 
 from ganlab.images.data import load_images
-from ganlab.images.experiment import ImageExperiment, recommended_image_config
+from ganlab.images.config import recommended_image_config
+from ganlab.images.experiment import ImageExperiment
 from ganlab.training.distributed import RANK_SEED_STRIDE, GlobalBatchNorm2d, World
 from ganlab.training.priors import Prior
 
@@ -52,7 +53,7 @@ def _union_reference(config):
     rngs = [torch.Generator().manual_seed(config.seed + 1 + rank * RANK_SEED_STRIDE) for rank in range(2)]
     shards = [load_images(config.data).shard(rank, 2) for rank in range(2)]
     exp = ImageExperiment(config, "cpu")
-    exp.trainer.prior = _UnionPrior(config.latent_dim, rngs)
+    exp.trainer.prior = _UnionPrior(config.latent, rngs)
     exp.trainer.sample_real = lambda n, gen: torch.cat([shards[r].sample(n // 2, rngs[r])[0] for r in range(2)])
     exp.train(steps=STEPS)
     return exp

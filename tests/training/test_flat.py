@@ -1,7 +1,7 @@
 import torch
 from torch import nn
 
-from ganlab.training.flat import flatten_parameters
+from ganlab.training.fast.flat import flatten_parameters
 
 
 def test_parameters_become_views_of_one_buffer():

@@ -4,11 +4,14 @@ import torch
 from test_trainer import _twin_trainers
 
 from ganlab.errors import GanlabError
-from ganlab.images.experiment import ImageConfig, build_image_networks
+from ganlab.images.config import ImageConfig
+from ganlab.images.experiment import build_image_networks
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment
-from ganlab.toy.live import LiveToyRun
+from ganlab.toy.run import ToyRun
 from ganlab.training.packing import pack, unpack
+
+HAND = "hand-written MLP backprop"
 
 
 def test_a_pack_is_m_consecutive_samples_side_by_side():
@@ -41,7 +44,7 @@ def test_packed_training_by_hand_and_by_autograd_take_the_same_steps(objective):
     cfg = ToyConfig(objective=objective, pack=4, hidden=32, depth=2, batch=64, precision="fp32", optimizer="sgd",
                     instance_noise=0.1)
     manual, autograd = _twin_trainers(cfg)
-    assert manual._manual is not None
+    assert manual.engine.name == HAND
     for _ in range(10):
         ra, rb = manual.step(), autograd.step()
     assert abs(ra.d_loss - rb.d_loss) < 1e-5 and abs(ra.g_grad_norm - rb.g_grad_norm) < 1e-5 * max(1, rb.g_grad_norm)
@@ -51,7 +54,7 @@ def test_packed_training_by_hand_and_by_autograd_take_the_same_steps(objective):
 
 def test_a_packed_run_draws_its_surface_and_arrows():
     """The surface shows D on packs of copies, D(x, …, x); every fake of a full pack gets an arrow."""
-    run = LiveToyRun(ToyConfig(pack=4, hidden=16, depth=2, batch=64), "cpu")
+    run = ToyRun(ToyConfig(pack=4, hidden=16, depth=2, batch=64), "cpu")
     run.advance(max_steps=5)
     frame = run.frame()
     assert frame.surface.shape == (run.grid, run.grid) and len(frame.arrows) % 4 == 0 and len(frame.arrows) > 0

@@ -5,12 +5,14 @@ from test_trainer import _step_together, _twin_trainers
 
 from ganlab.models.mlp import MLP
 from ganlab.toy.config import ToyConfig
-from ganlab.training.backprop import ManualMLP, supports
-from ganlab.training.flat import flatten_parameters
+from ganlab.training.fast.backprop import ManualMLP, supports
+from ganlab.training.fast.flat import flatten_parameters
 from ganlab.training.lipschitz import apply_spectral_norm, gradient_penalty, r1_penalty
-from ganlab.training.penalty_backprop import input_gradient_penalty
+from ganlab.training.fast.penalty_backprop import input_gradient_penalty
 
 ACTIVATIONS = ["relu", "leaky_relu", "tanh"]
+
+HAND = "hand-written MLP backprop"
 
 
 def _critic(activation, seed, hidden=16, depth=3, in_features=2):
@@ -114,7 +116,7 @@ def test_trainer_by_hand_and_by_autograd_take_the_same_steps(objective, lipschit
     cfg = ToyConfig(objective=objective, lipschitz=lipschitz, activation=activation, precision="fp32",
                     hidden=32, depth=2, batch=64, n_critic=2, optimizer=optimizer)
     manual, autograd = _twin_trainers(cfg)
-    assert manual._manual is not None and autograd._manual is None
+    assert manual.engine.name == HAND and autograd.engine.name == "autograd"
     _step_together(manual, autograd, 10, 1e-4)
     for net_a, net_b in ((manual.generator, autograd.generator), (manual.discriminator, autograd.discriminator)):
         for x, y in zip(net_a.parameters(), net_b.parameters()):

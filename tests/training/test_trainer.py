@@ -12,6 +12,8 @@ from ganlab.toy.experiment import ToyExperiment, build_toy_networks
 from ganlab.training.objectives import bce_d_loss
 from ganlab.training.priors import Prior
 from ganlab.training.trainer import Trainer, TrainingDiverged
+HAND = "hand-written MLP backprop"
+
 
 SMALL = dict(hidden=32, depth=2, batch=64)
 
@@ -46,7 +48,7 @@ def _twin_trainers(cfg):
     """The same experiment twice: hand-written backprop and autograd."""
     a = ToyExperiment(cfg, "cpu")
     g, d = build_toy_networks(cfg, torch.device("cpu"))
-    b = Trainer(g, d, lambda n, gen: a.distribution.sample(n, gen), a.prior, cfg, "cpu", manual_backprop=False)
+    b = Trainer(g, d, lambda n, gen: a.distribution.sample(n, gen), a.prior, cfg, "cpu", fast=False)
     return a.trainer, b
 
 
@@ -64,12 +66,12 @@ def _step_together(manual, autograd, steps: int, rel: float) -> None:
 def test_generator_step_leaves_discriminator_untouched(manual):
     manual_t, autograd_t = _twin_trainers(ToyConfig(**SMALL))
     t = manual_t if manual else autograd_t
-    assert (t._manual is not None) == manual
+    assert (t.engine.name == HAND) == manual
     before_d, before_g = _params(t.discriminator), _params(t.generator)
-    d_grads = t._d_flat.grad.clone()
-    t._generator_step(0.0)
+    d_grads = t.d_flat.grad.clone()
+    t.engine.update_generator(t.sample_latent(t.settings.batch))
     assert all(torch.equal(x, y) for x, y in zip(before_d, _params(t.discriminator)))
-    assert torch.equal(d_grads, t._d_flat.grad)  # no weight gradient was computed for D
+    assert torch.equal(d_grads, t.d_flat.grad)  # no weight gradient was computed for D
     assert all(p.requires_grad for p in t.discriminator.parameters())
     assert any(not torch.equal(x, y) for x, y in zip(before_g, _params(t.generator)))
 
@@ -80,7 +82,7 @@ def test_hand_written_backprop_matches_autograd(objective, activation):
     cfg = ToyConfig(objective=objective, activation=activation, precision="fp32", instance_noise=0.1,
                     label_smoothing=0.1 if objective != "wgan" else 0.0, **SMALL)
     manual, autograd = _twin_trainers(cfg)
-    assert manual._manual is not None and autograd._manual is None
+    assert manual.engine.name == HAND and autograd.engine.name == "autograd"
     _step_together(manual, autograd, 15, 1e-5)
     diff = max((x - y).abs().max().item() for x, y in zip(manual.generator.parameters(), autograd.generator.parameters()))
     assert diff < 1e-5
@@ -91,7 +93,7 @@ def test_hand_written_backprop_matches_autograd_with_layers_of_few_units(activat
     """Hidden layers of 3 units: every product then has a thin side and is computed transposed."""
     cfg = ToyConfig(hidden=3, depth=3, batch=32, activation=activation, precision="fp32", instance_noise=0.1)
     manual, autograd = _twin_trainers(cfg)
-    assert manual._manual is not None and all(manual._manual[0].thin_in)
+    assert manual.engine.name == HAND and all(manual.engine.g.thin_in)
     for _ in range(10):
         ra, rb = manual.step(), autograd.step()
     assert abs(ra.d_loss - rb.d_loss) < 1e-5 and abs(ra.g_grad_norm - rb.g_grad_norm) < 1e-5 * max(1.0, rb.g_grad_norm)
@@ -104,7 +106,7 @@ def test_nan_in_any_of_k_discriminator_steps_rolls_back():
     exp.train(2)
     exp.trainer.snapshot()
     with torch.no_grad():
-        exp.trainer._d_flat.grad.fill_(0)
+        exp.trainer.d_flat.grad.fill_(0)
         exp.trainer.discriminator.out.bias.fill_(float("inf"))
     with pytest.raises(TrainingDiverged, match="discriminator.*rolled back to step 2"):
         exp.train(1)
@@ -162,9 +164,9 @@ def test_linear_learning_rate_decay():
 
 def test_instance_noise_anneals_linearly():
     exp = ToyExperiment(ToyConfig(instance_noise=0.4, noise_anneal_steps=10, **SMALL), "cpu")
-    assert abs(exp.trainer._noise_std() - 0.4) < 1e-12
+    assert abs(exp.trainer.noise_std() - 0.4) < 1e-12
     exp.train(5)
-    assert abs(exp.trainer._noise_std() - 0.2) < 1e-12
+    assert abs(exp.trainer.noise_std() - 0.2) < 1e-12
 
 
 def test_gradient_penalty_refuses_batch_norm_critic():

@@ -6,7 +6,7 @@ import torch
 
 from ganlab.errors import GanlabError
 from ganlab.toy.presets import get_preset
-from ganlab.ui.compare_session import CompareSession, pair_configs
+from ganlab.ui.compare_session import CompareSession, PairSettings, pair_configs
 from ganlab.ui.compare_tab import line_example_view
 from ganlab.ui.toy_session import ToySession
 
@@ -14,13 +14,13 @@ from ganlab.ui.toy_session import ToySession
 def test_pair_shares_data_seed_and_generator_initialisation():
     d_cfg, f_cfg = pair_configs("grid25", "minimax", "sn", 3)
     assert (d_cfg.data, d_cfg.seed, d_cfg.hidden, d_cfg.latent_dim) == (f_cfg.data, f_cfg.seed, f_cfg.hidden, f_cfg.latent_dim)
-    session = CompareSession("ring8", "nonsaturating", "gp", 1)
+    session = CompareSession(PairSettings("ring8", "nonsaturating", "gp", 1))
     g_d, g_f = (run.experiment.trainer.generator for run in session.runs)
     assert all(torch.equal(a, b) for a, b in zip(g_d.parameters(), g_f.parameters()))
 
 
 def test_lockstep_advances_both_runs_by_the_same_steps():
-    session = CompareSession("ring8", "minimax", "clip", 0)
+    session = CompareSession(PairSettings("ring8", "minimax", "clip", 0))
     for _ in range(3):
         session.advance()
     d, f = session.runs
@@ -63,7 +63,7 @@ def test_a_page_pulls_frames_and_pause_stops_training():
 
 def test_a_command_gets_the_session_lock_within_a_slice_while_training_plays():
     """The trainer steps aside between slices only when someone waits (``SessionLock.waiting``)."""
-    from ganlab.ui.live_session import TRAIN_SLICE
+    from ganlab.ui.training_session import TRAIN_SLICE
 
     session = ToySession(get_preset("nonsaturating").config)
     assert session.start()
@@ -118,21 +118,21 @@ def test_charts_travel_at_most_once_a_second_while_playing():
 
 
 def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot(monkeypatch):
-    from ganlab.ui import capacity, live_session
+    from ganlab.ui import capacity, training_session
 
-    monkeypatch.setattr(live_session, "WATCHDOG_SECONDS", 1.0)
+    monkeypatch.setattr(training_session, "WATCHDOG_SECONDS", 1.0)
 
     session = ToySession(get_preset("nonsaturating").config)
     assert session.start()
     held = capacity.SLOTS.in_use
     started = time.monotonic()
-    session.wait(live_session.WATCHDOG_SECONDS + 3)
-    assert not session.playing and time.monotonic() - started < live_session.WATCHDOG_SECONDS + 1
+    session.wait(training_session.WATCHDOG_SECONDS + 3)
+    assert not session.playing and time.monotonic() - started < training_session.WATCHDOG_SECONDS + 1
     assert "stopped asking" in session.message and capacity.SLOTS.in_use == held - 1
 
 
 def test_closing_a_page_closes_the_sessions_it_played():
-    from ganlab.ui.live_session import close_page, find
+    from ganlab.ui.training_session import close_page, find
 
     mine, other = ToySession(get_preset("nonsaturating").config), ToySession(get_preset("nonsaturating").config)
     assert mine.start(page="page-a") and other.start(page="page-b")
@@ -174,10 +174,10 @@ def test_play_stops_with_a_message_when_training_diverges_and_keeps_the_last_goo
 
 
 def test_image_session_plays_and_measures():
-    from ganlab.images.experiment import ImageConfig
+    from ganlab.images.config import ImageConfig
     from ganlab.ui.images_session import ImageSession
 
-    session = ImageSession(ImageConfig(width=8, batch=16), "cpu")
+    session = ImageSession(ImageConfig(width=8, batch=16), device="cpu")
     session.measure_period = 0.1
     assert session.start()
     time.sleep(0.5)
@@ -240,10 +240,10 @@ def test_thread_chooser_tries_each_option_then_keeps_the_fastest_and_notices_a_c
 
 
 def test_an_image_session_playing_alone_measures_its_thread_counts():
-    from ganlab.images.experiment import recommended_image_config
+    from ganlab.images.config import recommended_image_config
     from ganlab.ui.images_session import ImageSession
 
-    session = ImageSession(recommended_image_config(seed=0), "cpu")
+    session = ImageSession(recommended_image_config(seed=0), device="cpu")
     for _ in range(3):
         session.advance()
     assert set(session.threads.rates) == set(session.threads.options)
@@ -251,10 +251,10 @@ def test_an_image_session_playing_alone_measures_its_thread_counts():
 
 
 def test_the_mnist_tab_counts_stackedmnists_1000_modes_and_draws_them():
-    from ganlab.images.experiment import recommended_image_config
+    from ganlab.images.config import recommended_image_config
     from ganlab.ui.images_session import ImageSession
 
-    session = ImageSession(recommended_image_config(data="stacked-mnist", seed=0), "cpu")
+    session = ImageSession(recommended_image_config(data="stacked-mnist", seed=0), device="cpu")
     session.advance()
     session.measure()
     panels = {p["key"]: p for p in session.panels(session.frames(), True)}
@@ -267,7 +267,7 @@ def test_the_mnist_tab_counts_stackedmnists_1000_modes_and_draws_them():
 def test_the_mode_map_lights_covered_modes_only():
     import numpy as np
 
-    from ganlab.viz.live import mode_map
+    from ganlab.viz.panels import mode_map
 
     counts = np.zeros(1000, dtype=int)
     counts[307] = 5  # red 3, green 0, blue 7

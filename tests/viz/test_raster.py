@@ -1,12 +1,12 @@
 from PIL import Image
 
 from ganlab.toy.config import ToyConfig
-from ganlab.toy.live import LiveToyRun
+from ganlab.toy.run import ToyRun
 from ganlab.viz.raster import frames_to_gif, render_frame
 
 
 def test_gif_of_a_short_run(tmp_path):
-    run = LiveToyRun(ToyConfig(objective="wgan", hidden=16, depth=2, batch=32), view_points=50, grid=12)
+    run = ToyRun(ToyConfig(objective="wgan", hidden=16, depth=2, batch=32), view_points=50, grid=12)
     frames = []
     for _ in range(4):
         run.advance(max_steps=3)

@@ -1,4 +1,4 @@
-"""The live views' frames (``ganlab.viz.live``): what travels to the page, exactly and small."""
+"""The live views' frames (``ganlab.viz.panels``): what travels to the page, exactly and small."""
 import base64
 import json
 import math
@@ -6,8 +6,8 @@ import math
 import numpy as np
 
 from ganlab.toy.config import ToyConfig
-from ganlab.toy.live import LiveToyRun
-from ganlab.viz.live import (
+from ganlab.toy.run import ToyRun
+from ganlab.viz.panels import (
     MAX_POINTS,
     bars_panel,
     image_panel,
@@ -26,7 +26,7 @@ def _floats(text: str) -> np.ndarray:
 
 
 def _run(objective="nonsaturating"):
-    run = LiveToyRun(ToyConfig(objective=objective, hidden=16, depth=2, batch=32))
+    run = ToyRun(ToyConfig(objective=objective, hidden=16, depth=2, batch=32))
     for _ in range(3):
         run.advance(max_steps=5)
         run.measure()

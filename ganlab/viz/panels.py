@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from ganlab.toy.live import Frame
+from ganlab.toy.run import Frame
 from ganlab.viz.raster import PROBABILITY_STOPS, SCORE_STOPS, colours
 
 LAYERS = ("surface", "real", "fake", "arrows", "manifold")
@@ -110,16 +110,26 @@ def series(name: str, steps: Sequence, values: Sequence, color: str, dash: bool 
         kept = kept[np.unique(np.linspace(0, len(kept) - 1, MAX_POINTS).round().astype(int))]
     kept = kept.tolist()
     return {"name": name, "color": color, "dash": dash, "axis": axis,
-            "x": [int(steps[i]) for i in kept], "y": [round(float(values[i]) * scale, 6) for i in kept]}
+            "x": [_x(steps[i]) for i in kept], "y": [round(float(values[i]) * scale, 6) for i in kept]}
+
+
+def _x(value) -> int | float:
+    """A chart's x value: steps stay whole numbers, anything else keeps 6 decimals."""
+    return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
 def line_panel(title: str, lines: list[dict], key: str, ylim: tuple[float, float] | None = None,
-               ref: tuple[float, str] | None = None, right: tuple[float, str] | None = None, log: bool = False) -> dict:
+               ref: tuple[float, str] | None = None, right: tuple[float, str] | None = None, log: bool = False,
+               xlabel: str = "step", marks: Sequence[tuple[float, str]] = (),
+               bands: Sequence[tuple[float, float, str]] = (), height: int | None = None, caption: str = "") -> dict:
     """A chart panel: ``lines`` from ``series``; ``ylim`` fixes the scale; ``ref`` = (y, label) draws a
-    dotted reference line; ``right`` = (max, label) is the scale of series on the right axis (0..max)."""
-    return {"kind": "lines", "key": key, "title": title, "series": [s for s in lines if s["x"]],
+    dotted reference line; ``right`` = (max, label) is the scale of series on the right axis (0..max);
+    ``marks`` = (x, label) vertical dashed lines; ``bands`` = (x0, x1, colour) shaded stretches of x."""
+    return {"kind": "lines", "key": key, "title": title, "caption": caption, "series": [s for s in lines if s["x"]],
             "ylim": list(ylim) if ylim else None, "ref": [ref[0], ref[1]] if ref else None,
-            "right": [right[0], right[1]] if right else None, "log": log}
+            "right": [right[0], right[1]] if right else None, "log": log, "xlabel": xlabel,
+            "marks": [{"x": float(x), "label": label} for x, label in marks],
+            "bands": [{"x0": float(a), "x1": float(b), "color": c} for a, b, c in bands], "height": height}
 
 
 def _training_panels(history: dict, critic: bool) -> list[dict]:

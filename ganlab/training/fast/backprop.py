@@ -18,7 +18,7 @@ held constant (PyTorch does not differentiate through them) and Ḡ = ∂L/∂W_
 
     ∂L/∂W = Ḡ / σ − (⟨Ḡ, W_SN⟩ / σ) · u vᵀ.
 
-The gradient penalty and R1, which need second derivatives, are in ``ganlab.training.penalty_backprop``.
+The gradient penalty and R1, which need second derivatives, are in ``ganlab.training.fast.penalty_backprop``.
 Tests check every path against autograd and the two training paths against each other.
 """
 from __future__ import annotations

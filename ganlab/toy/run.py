@@ -1,6 +1,6 @@
 """A live toy run: what one browser session (or a notebook) drives frame by frame.
 
-``LiveToyRun`` trains in time slices (``advance``), draws ``Frame``s of everything the layered
+``ToyRun`` trains in time slices (``advance``), draws ``Frame``s of everything the layered
 view shows, measures the run (modes, high quality, exact W1, grid JS) on a cadence, and keeps
 the history the charts plot. It never imports a UI library: the Gradio tab and tests both use it.
 """
@@ -14,17 +14,14 @@ import numpy as np
 import torch
 
 from ganlab.errors import GanlabError
-from ganlab.toy.config import ToyConfig
+from ganlab.toy.config import TOY_STRUCTURAL, ToyConfig
 from ganlab.toy.evaluation import evaluate_toy_samples
 from ganlab.toy.experiment import ToyExperiment
 from ganlab.toy.fields import discriminator_surface, generator_gradient_field, generator_manifold
-from ganlab.training.denormals import flush_denormals
+from ganlab.training.fast.denormals import flush_denormals
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.trainer import StepRecord
 
-# Fields that shape the networks or the data: changing them needs a fresh experiment.
-STRUCTURAL = ("data", "points", "hidden", "depth", "activation", "latent_dim", "prior", "seed", "pack",
-              "optimizer", "precision")
 METRIC_KEYS = ("step", "modes_covered", "hq_fraction", "w1", "grid_js", "w1_estimate")
 
 
@@ -48,7 +45,7 @@ class Frame:
 
 
 @dataclass
-class LiveToyRun:
+class ToyRun:
     """One live experiment with its history. Not thread-safe: one caller at a time."""
 
     config: ToyConfig
@@ -92,17 +89,14 @@ class LiveToyRun:
         self._z_view = self.experiment.prior.sample(self.view_points, gen)
         self._z_eval = self.experiment.prior.sample(self.measure_points, gen)
 
-    def apply(self, config: ToyConfig) -> str:
-        """Adopt ``config``: live for training settings, or on the next reset for structural ones."""
-        changed = [k for k in STRUCTURAL if getattr(config, k) != getattr(self.config, k)]
+    def apply(self, config: ToyConfig) -> None:
+        """Train on with ``config``'s training settings (its structural fields, ``TOY_STRUCTURAL``, must
+        be this run's); ``GanlabError`` when the trainer needs fresh networks for them."""
+        changed = [k for k in TOY_STRUCTURAL if getattr(config, k) != getattr(self.config, k)]
         if changed:
-            return f"{', '.join(changed)} changed: press Reset to rebuild the networks with it"
-        try:
-            self.experiment.trainer.update_settings(config)
-        except GanlabError as exc:
-            return f"{exc}: press Reset to apply it"
+            raise GanlabError(f"{', '.join(changed)} changed: that needs fresh networks")
+        self.experiment.trainer.update_settings(config)
         self.config = self.experiment.config = config
-        return "settings applied to the running experiment"
 
     @property
     def step(self) -> int:

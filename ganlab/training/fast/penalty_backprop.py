@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import torch
 
-from ganlab.training.backprop import ManualMLP
+from ganlab.training.fast.backprop import ManualMLP
 from ganlab.training.lipschitz import interpolates
 
 Tensor = torch.Tensor

@@ -23,7 +23,10 @@
     const t = setTimeout(() => { wake = null; resolve(); }, ms);
     wake = () => { clearTimeout(t); wake = null; resolve(); };
   });
-  if (typeof watch === "function") watch("value", () => { if (wake) wake(); else nudged = true; });
+  if (typeof watch === "function" && root.dataset.mode !== "figure") watch("value", () => {
+    if (queued && token()) { const action = queued; queued = null; stats.command(action); }
+    if (wake) wake(); else nudged = true;
+  });
   // Resolves once the browser has painted what was just drawn: the canvases' rasterisation and the
   // page's layout happen after the drawing code returns, and they cost as much again on a slow laptop.
   const painted = () => new Promise((resolve) => {
@@ -81,7 +84,7 @@
   }
 
   // ---------------------------------------------------------------- layered distributions view
-  // Its numbers arrive packed: float32 bytes in base64 (ganlab.viz.live.packed); unpacked once.
+  // Its numbers arrive packed: float32 bytes in base64 (ganlab.viz.panels.packed); unpacked once.
   const floats = (b64) => {
     const s = atob(b64), bytes = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
@@ -204,7 +207,7 @@
 
   // ---------------------------------------------------------------- charts
   function drawLines(v, p) {
-    const { ctx, w, h } = context(v, 170);
+    const { ctx, w, h } = context(v, p.height || 170);
     const L = 40, R = p.right ? 34 : 8, T = 30, B = 18, pw = w - L - R, ph = h - T - B;
     const left = p.series.filter((s) => s.axis !== "right");
     let xs = [], ys = [];
@@ -237,8 +240,19 @@
       ctx.strokeStyle = "#f0f0f0"; ctx.beginPath(); ctx.moveTo(L, y); ctx.lineTo(L + pw, y); ctx.stroke();
       if (p.right) { ctx.textAlign = "left"; ctx.fillText(fmt(f * p.right[0]) + p.right[1], L + pw + 3, y); ctx.textAlign = "right"; }
     }
-    ctx.textAlign = "left"; ctx.textBaseline = "top"; ctx.fillText(String(xmin), L, T + ph + 3);
-    ctx.textAlign = "right"; ctx.fillText("step " + xmax, L + pw, T + ph + 3);
+    const xlabel = p.xlabel === undefined ? "step" : p.xlabel;
+    ctx.textAlign = "left"; ctx.textBaseline = "top"; ctx.fillText(fmt(xmin), L, T + ph + 3);
+    ctx.textAlign = "right"; ctx.fillText((xlabel ? xlabel + " " : "") + fmt(xmax), L + pw, T + ph + 3);
+    for (const b of p.bands || []) {  // shaded stretches of the x axis (where data or fakes sit)
+      ctx.fillStyle = b.color; ctx.globalAlpha = 0.15;
+      ctx.fillRect(X(Math.max(b.x0, xmin)), T, X(Math.min(b.x1, xmax)) - X(Math.max(b.x0, xmin)), ph);
+      ctx.globalAlpha = 1;
+    }
+    for (const m of p.marks || []) {  // vertical dashed lines (the current θ)
+      ctx.setLineDash([4, 3]); ctx.strokeStyle = "#444"; ctx.beginPath();
+      ctx.moveTo(X(m.x), T); ctx.lineTo(X(m.x), T + ph); ctx.stroke(); ctx.setLineDash([]);
+      if (m.label) { ctx.fillStyle = "#444"; ctx.textAlign = "left"; ctx.textBaseline = "top"; ctx.fillText(m.label, X(m.x) + 3, T + 2); }
+    }
     if (p.ref) {
       ctx.setLineDash([3, 3]); ctx.strokeStyle = "#1b9e77"; ctx.beginPath();
       ctx.moveTo(L, Y(p.ref[0])); ctx.lineTo(L + pw, Y(p.ref[0])); ctx.stroke(); ctx.setLineDash([]);
@@ -306,7 +320,7 @@
         if (!s.x.length) continue;
         let best = 0;
         s.x.forEach((sx, i) => { if (Math.abs(sx - step) < Math.abs(s.x[best] - step)) best = i; });
-        parts.push(`${s.name}: ${fmt(s.y[best])}${s.axis === "right" && p.right ? p.right[1] : ""} at step ${s.x[best]}`);
+        parts.push(`${s.name}: ${fmt(s.y[best])}${s.axis === "right" && p.right ? p.right[1] : ""} at ${p.xlabel === undefined ? "step" : p.xlabel} ${fmt(s.x[best])}`);
       }
       text = parts.join("<br>");
     } else if (p.kind === "bars" && p.counts.length) {
@@ -321,8 +335,21 @@
 
   // ---------------------------------------------------------------- the loop
   const DRAW = { layered: drawLayered, lines: drawLines, bars: drawBars, image: drawImage };
+  // A reply older than the status on show (a frame asked for before a command answered) keeps its
+  // panels but not its status line.
+  let shown = -1;
+  function showStatus(reply) {
+    if (reply.status === undefined) return;
+    if (reply.revision !== undefined) { if (reply.revision < shown) return; shown = reply.revision; }
+    statusBox.innerHTML = markdown(reply.status);
+  }
+
   function draw(reply) {
-    if (reply.status !== undefined) statusBox.innerHTML = markdown(reply.status);
+    showStatus(reply);
+    if (reply.complete) {  // a frame with every panel: those it lacks belong to an earlier run
+      const keys = new Set((reply.panels || []).map((p) => p.key));
+      for (const k of Object.keys(views)) if (!keys.has(k)) { views[k].box.remove(); delete views[k]; }
+    }
     for (const p of reply.panels || []) {
       const v = view(p), t0 = performance.now();
       v.data = p;
@@ -334,6 +361,35 @@
       }
     }
   }
+
+  // A figure (data-mode="figure") is a fixed set of panels, the component's value as JSON: drawn when
+  // the value changes, no server to ask.
+  function drawFigure() {
+    try {
+      const value = JSON.parse(String(props.value || "{}"));
+      statusBox.style.display = value.status ? "" : "none";
+      draw({ panels: value.panels || [], status: value.status || "" });
+      stats.frames++;
+    } catch (err) { stats.errors++; }
+  }
+  if (root.dataset.mode === "figure") {
+    if (typeof watch === "function") watch("value", drawFigure);
+    drawFigure();
+    return;
+  }
+
+  // The transport buttons (Play, Pause, Step) call this: the command goes to the session at once, its
+  // answer shows in the status line, and the loop asks for the frame right after.
+  let queued = null;  // a command given before the session's token arrived (the page still loading)
+  stats.command = async (action) => {
+    const handle = token();
+    if (!handle || !server || !server.command) { queued = action; return; }
+    try {
+      const reply = await server.command({ token: handle, action });
+      if (reply) showStatus(reply);
+    } catch (err) { stats.errors++; }
+    if (wake) wake(); else nudged = true;
+  };
 
   async function loop() {
     while (root.isConnected) {
@@ -351,8 +407,8 @@
             seen = reply.key;
             stats.frames++;
             await painted();
-          } else if (reply && reply.status !== undefined) {  // a status ahead of its frame (paused)
-            statusBox.innerHTML = markdown(reply.status);
+          } else if (reply) {  // a status ahead of its frame (paused)
+            showStatus(reply);
           }
           busy = performance.now() - t1;  // drawing, layout and paint: the next frame waits twice that
           wait = playing ? (visible ? PERIOD : HIDDEN) : IDLE;

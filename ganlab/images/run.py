@@ -7,15 +7,18 @@ import time
 import numpy as np
 import torch
 
-from ganlab.images.experiment import ImageConfig, ImageExperiment, image_grid
+from ganlab.errors import GanlabError
+from ganlab.images.config import IMAGE_STRUCTURAL, ImageConfig
+from ganlab.images.experiment import ImageExperiment, image_grid
 from ganlab.training.history import HISTORY_KEYS, record_means
+from ganlab.training.lipschitz import PENALTIES
 
 IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid")
 STACKED_METRIC_KEYS = ("step", "modes_covered", "mode_kl")
 STACKED_MEASURE_SAMPLES = 1000  # StackedMNIST's 1000 modes on 1,000 samples (the CLI: the papers' 26,000)
 
 
-class LiveImageRun:
+class ImageRun:
     """One live image GAN with its history; ``frame`` is the grid of the same 64 latent vectors."""
 
     def __init__(self, config: ImageConfig, device: str = "auto", measure_samples: int = 500):
@@ -31,6 +34,18 @@ class LiveImageRun:
         self.last_histogram: list[int] | None = None
         self.images_seen = 0
         self.train_seconds = 0.0
+
+    def apply(self, config: ImageConfig) -> None:
+        """Train on with ``config``'s training settings (its structural fields, ``IMAGE_STRUCTURAL``, must
+        be this run's); ``GanlabError`` when the trainer needs fresh networks for them (the gradient
+        penalty with a batch-norm discriminator, spectral norm switched on or off)."""
+        changed = [k for k in IMAGE_STRUCTURAL if getattr(config, k) != getattr(self.config, k)]
+        if changed:
+            raise GanlabError(f"{', '.join(changed)} changed: that needs fresh networks")
+        if config.lipschitz_method in PENALTIES and self.config.lipschitz_method not in PENALTIES:
+            raise GanlabError("a gradient penalty needs a critic without batch norm: new networks")
+        self.experiment.trainer.update_settings(config)
+        self.config = self.experiment.config = config
 
     @property
     def stacked(self) -> bool:

@@ -2,14 +2,15 @@ import math
 
 import pytest
 
+from ganlab.errors import GanlabError
 from ganlab.toy.config import ToyConfig
-from ganlab.toy.live import LiveToyRun
+from ganlab.toy.run import ToyRun
 
 SMALL = dict(hidden=16, depth=2, batch=32)
 
 
 def small_run(**kw):
-    return LiveToyRun(ToyConfig(**{**SMALL, **kw}), view_points=60, arrow_points=10, grid=12,
+    return ToyRun(ToyConfig(**{**SMALL, **kw}), view_points=60, arrow_points=10, grid=12,
                       measure_points=200, w1_points=50)
 
 
@@ -58,14 +59,15 @@ def test_step_mode_alternates_discriminator_and_generator():
 def test_training_settings_apply_live_structural_ones_wait_for_reset():
     run = small_run()
     run.advance(max_steps=3)
-    msg = run.apply(run.config.replace(lr_d=5e-4, n_critic=3, objective="minimax"))
-    assert "applied" in msg and run.step == 3
+    run.apply(run.config.replace(lr_d=5e-4, n_critic=3, objective="minimax"))
+    assert run.step == 3 and run.config.n_critic == 3
     assert run.experiment.trainer.opt_d.param_groups[0]["lr"] == 5e-4
     assert run.experiment.trainer.objective.name == "minimax"
-    msg = run.apply(run.config.replace(hidden=32))
-    assert "Reset" in msg and run.config.hidden == 16 and run.step == 3
-    msg = run.apply(run.config.replace(lipschitz="sn"))
-    assert "Reset" in msg
+    with pytest.raises(GanlabError, match="fresh networks"):
+        run.apply(run.config.replace(hidden=32))
+    assert run.config.hidden == 16 and run.step == 3
+    with pytest.raises(GanlabError, match="spectral normalization"):
+        run.apply(run.config.replace(lipschitz="sn"))
     run.reset(run.config.replace(hidden=32))
     assert run.step == 0 and run.config.hidden == 32 and run.history["step"] == []
 

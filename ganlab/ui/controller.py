@@ -1,0 +1,182 @@
+"""The one pattern every live tab follows: controls, a transport bar, a canvas view, one session per page.
+
+A tab declares its ``Control``s and how to make its ``TrainingSession``; ``LiveTab`` builds the widgets
+where the tab places them and wires them the same way everywhere:
+
+- **Play, Pause, Step** act in the page at once: they call the view's ``command`` (a server function,
+  no trip through Gradio's event queue), and the answer redraws the status line; the frame follows.
+- **Reset** rebuilds the runs from the controls' settings (those waiting for it included), with
+  Gradio's progress shown while a big network is built.
+- **A control** applies when the user finishes with it (Enter, or leaving the box; a menu choice at
+  once), never per keystroke: a training setting goes to the running experiment live, a structural
+  one waits for Reset, and a bad value puts the box back to the value in force. What happened is
+  written under the box's label and in the view's message line.
+- **A preset** loads its settings into the controls and resets the runs; the line under it says
+  what to watch for, or that the settings are now custom.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from ganlab.errors import GanlabError
+from ganlab.ui.canvas_view import command_js, live_view, nudge
+from ganlab.ui.presenter import ADVANCED
+from ganlab.ui.training_session import TrainingSession
+
+BUTTONS = {"play": "▶ Play", "pause": "❚❚ Pause", "step": "Step (D, then G)", "reset": "↺ Reset"}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One setting the user can change: a config field, its label, and its kind (a list of choices,
+    or ``int``, ``float``, ``bool``). ``advanced`` controls fold away in presenter mode."""
+
+    name: str
+    label: str
+    kind: Any
+    advanced: bool = True
+    info: str | None = None
+
+    def widget(self, prefix: str, value: Any) -> gr.components.Component:
+        extra = {"elem_id": f"{prefix}-{self.name}", "info": self.info}
+        if self.advanced:
+            extra["elem_classes"] = ADVANCED
+        if isinstance(self.kind, list):
+            return gr.Dropdown(self.kind, value=value, label=self.label, **extra)
+        if self.kind is bool:
+            return gr.Checkbox(value, label=self.label, **extra)
+        # precision=None for whole numbers too: Gradio would round 2.5 to 2; the config says it is not one
+        return gr.Number(value=value, label=self.label, precision=None, **extra)
+
+
+@dataclass
+class LiveTab:
+    """One live tab's controller (see the module's docstring). Build order: ``transport``, ``widgets``
+    and ``view`` inside the tab's layout, then ``wire``."""
+
+    prefix: str
+    controls: Sequence[Control]
+    new_session: Callable[[Any, str | None], TrainingSession]
+    start: Any  # the config a page starts with
+    buttons: tuple[str, ...] = ("play", "pause", "step", "reset")
+    play_label: str = BUTTONS["play"]
+    built: dict[str, gr.components.Component] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.state = gr.State(None, delete_callback=lambda s: s.close() if s is not None else None)
+        self.view_id = f"{self.prefix}-live"
+
+    # ------------------------------------------------------------------ layout
+    def transport(self) -> None:
+        """The Play / Pause / Step / Reset row."""
+        with gr.Row():
+            for action in self.buttons:
+                label = self.play_label if action == "play" else BUTTONS[action]
+                self.built[action] = gr.Button(label, variant="primary" if action == "play" else "secondary",
+                                               elem_id=f"{self.prefix}-{action}", min_width=90)
+
+    def widgets(self, names: Sequence[str] | None = None) -> None:
+        """The widgets of the named controls (all when None), here in the tab's layout."""
+        for control in self.controls:
+            if names is None or control.name in names:
+                self.built[control.name] = control.widget(self.prefix, getattr(self.start, control.name))
+
+    def view(self, first_status: str, period: float, pair: bool = False) -> gr.HTML:
+        self.live = live_view(self.view_id, f"{self.prefix}-status", first_status, period, pair)
+        return self.live
+
+    # ------------------------------------------------------------------ events
+    def draw(self, session: TrainingSession) -> tuple[TrainingSession, str]:
+        """The outputs (state, view) that show ``session``'s newest state."""
+        return session, nudge(session)
+
+    def values(self, config: Any) -> list[Any]:
+        """The controls' values for ``config`` (their notes cleared)."""
+        return [gr.update(value=getattr(config, c.name), info=c.info) for c in self.controls]
+
+    def wire(self, app: gr.Blocks, preset: gr.Dropdown | None = None, watch: gr.Markdown | None = None,
+             presets: dict[str, Any] | None = None) -> None:
+        drawn = [self.state, self.live]
+        boxes = [self.built[c.name] for c in self.controls]
+
+        def on_load(request: gr.Request):
+            return self.draw(self._session(None, request))
+
+        app.load(on_load, None, drawn, api_visibility="private")
+        for action in ("play", "pause", "step"):
+            if action in self.buttons:
+                self.built[action].click(None, js=command_js(self.view_id, action))
+        if "reset" in self.buttons:
+            self.built["reset"].click(self._on_reset(presets), [self.state], [*drawn, *boxes] + ([watch] if watch else []),
+                                      api_visibility="private", show_progress_on=[self.live])
+        for control, box in zip(self.controls, boxes):
+            handler = self._on_field(control, presets)
+            outputs = [*drawn, box] + ([watch] if watch else [])
+            triggers = [box.submit, box.blur] if isinstance(box, gr.Number) else [box.input]
+            gr.on(triggers, handler, [self.state, box], outputs, api_visibility="private",
+                  show_progress="hidden", concurrency_limit=None)
+        if preset is not None and presets:
+            preset.input(self._on_preset(presets), [preset, self.state], [*drawn, watch, *boxes],
+                         api_visibility="private", show_progress_on=[self.live])
+
+    def _session(self, session: TrainingSession | None, request: gr.Request | None = None) -> TrainingSession:
+        """The page's session, made from the start config the first time."""
+        if session is None:
+            session = self.new_session(self.start, getattr(request, "session_hash", None))
+            session.measure_now()
+        return session
+
+    def _on_field(self, control: Control, presets: dict[str, Any] | None):
+        def on_field(session, value):
+            session = self._session(session)
+            if control.kind is int and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if value == getattr(session.pending, control.name):  # Enter, then leaving the box: once is enough
+                return (*self.draw(session), gr.skip()) + ((gr.skip(),) if presets is not None else ())
+            note = session.set_field(control.name, value)
+            box = gr.update(value=note.value, info=note.note or control.info)
+            return (*self.draw(session), box) + ((watch_line(session, presets),) if presets is not None else ())
+        return on_field
+
+    def _on_reset(self, presets: dict[str, Any] | None):
+        def on_reset(session):
+            session = self._session(session)
+            try:
+                session.reset()
+            except GanlabError as exc:
+                session.message = f"⚠ {exc} (kept the current run)"
+            return (*self.draw(session), *self.values(session.pending)) + (
+                (watch_line(session, presets),) if presets is not None else ())
+        return on_reset
+
+    def _on_preset(self, presets: dict[str, Any]):
+        def on_preset(key, session):
+            session = self._session(session)
+            chosen = presets.get(key)
+            if chosen is None:
+                return (*self.draw(session), gr.skip(), *[gr.skip()] * len(self.controls))
+            session.reset(chosen.config, f"preset loaded: {chosen.title} (press Play)")
+            return (*self.draw(session), watch_line(session, presets, key), *self.values(chosen.config))
+        return on_preset
+
+
+def watch_line(session: TrainingSession, presets: dict[str, Any] | None, key: str | None = None) -> str:
+    """What to watch for when the session's settings are a preset's; otherwise which preset they
+    started from and which settings differ."""
+    if not presets:
+        return ""
+    for p in presets.values():
+        if p.config == session.pending:
+            return f"*Watch for:* {p.watch_for}"
+    base = presets.get(key) if key else None
+    base = base or min(presets.values(), key=lambda p: len(_differences(p.config, session.pending)))
+    changed = ", ".join(_differences(base.config, session.pending)[:6])
+    return f"*Custom settings* (from '{base.title}'; changed: {changed})."
+
+
+def _differences(a: Any, b: Any) -> list[str]:
+    return [name for name in a.to_dict() if getattr(a, name) != getattr(b, name)]
