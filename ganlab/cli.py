@@ -403,6 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def console() -> None:
+    """The ``ganlab`` command that ``pip install`` puts on the PATH: the same as ``python -m ganlab``."""
+    sys.exit(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench, "classifier": cmd_classifier,

@@ -11,11 +11,11 @@ from safetensors.torch import save_file
 
 from ganlab.errors import GanlabError
 from ganlab.images.data import load_images, to_float
+from ganlab.images.locations import PRETRAINED
 from ganlab.models.classifier import Classifier
 from ganlab.training.checkpoints import read_checkpoint
 from ganlab.training.seeding import seeded
 
-PRETRAINED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "pretrained")
 FORMAT = "ganlab-classifier-v1"
 
 

@@ -16,9 +16,9 @@ from torch import nn
 from ganlab.errors import GanlabError
 from ganlab.images.config import ImageConfig
 from ganlab.images.experiment import build_image_networks
+from ganlab.images.locations import PRETRAINED
 from ganlab.training.checkpoints import read_checkpoint, split_prefix
 
-PRETRAINED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "pretrained")
 FORMAT_IMAGE = "ganlab-image-v1"
 
 

@@ -33,8 +33,12 @@ TRANSPOSED_CAPTION = ("Uᵀ spreads each input value over the output: every inpu
                       "value, at its position (stride apart); the output is the sum of the stamps.")
 
 
+LARGEST = 1e6  # entries beyond this would overflow the products into inf, and stretch the tables off the page
+
+
 def parse_matrix(text: str, name: str, max_size: int = 8) -> np.ndarray:
-    """Rows on lines (or separated by ';'), numbers by spaces or commas; at most max_size × max_size."""
+    """Rows on lines (or separated by ';'), numbers by spaces or commas; at most max_size × max_size,
+    each at most ``LARGEST`` in size."""
     rows = [r for r in re.split(r"[;\n]", text_value(name, text)) if r.strip()]
     try:
         values = [[float(v) for v in re.split(r"[,\s]+", r.strip()) if v] for r in rows]
@@ -45,11 +49,14 @@ def parse_matrix(text: str, name: str, max_size: int = 8) -> np.ndarray:
     m = np.array(values)
     if m.shape[0] > max_size or m.shape[1] > max_size or not np.all(np.isfinite(m)):
         raise GanlabError(f"{name}: at most {max_size} × {max_size} finite numbers")
+    if np.abs(m).max() > LARGEST:
+        raise GanlabError(f"{name}: use numbers between −{LARGEST:g} and {LARGEST:g} (got {np.abs(m).max():.3g})")
     return m
 
 
 def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
+    """An entry as the tables show it: a whole number as it is, else two decimals (at most 14 characters)."""
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e12 else f"{v:.6g}" if abs(v) >= 1e6 else f"{v:.2f}"
 
 
 def matrix_html(m: np.ndarray, title: str, highlight: dict[tuple[int, int], str] | None = None) -> str:
@@ -132,32 +139,36 @@ def generator_html(arch: str) -> str:
             f"<tr><td>0</td><td>noise z</td><td>{latent}</td><td></td></tr>{body}</table>")
 
 
+def _stride_and_padding() -> tuple[gr.Slider, gr.Slider]:
+    return gr.Slider(1, 3, value=1, step=1, label="stride s"), gr.Slider(0, 2, value=0, step=1, label="padding p")
+
+
+def _result(elem_id: str, caption: str) -> tuple[gr.HTML, gr.Markdown]:
+    """The column that shows a computation: its matrices, its numbers, and the caption under them."""
+    with gr.Column(scale=3):
+        shown, numbers = gr.HTML(elem_id=elem_id), gr.Markdown(elem_id=f"{elem_id}-text")
+        gr.Markdown(caption)
+    return shown, numbers
+
+
 def build(app: gr.Blocks) -> None:
     gr.Markdown("### A convolution is a matrix: vec(x ⋆ u) = U · v(x)")
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             x_box = gr.Textbox(X_TEXT, lines=4, label="input x (one row per line)", elem_id="blk-x")
             u_box = gr.Textbox(U_TEXT, lines=3, label="kernel u", elem_id="blk-u")
-            stride = gr.Slider(1, 3, value=1, step=1, label="stride s")
-            padding = gr.Slider(0, 2, value=0, step=1, label="padding p")
+            stride, padding = _stride_and_padding()
             cell = gr.Dropdown(["0, 0", "0, 1", "1, 0", "1, 1"], value="0, 0", label="output cell to explain",
                                elem_id="blk-cell")
             conv_go = gr.Button("compute", variant="primary", elem_id="blk-conv-go")
-        with gr.Column(scale=3):
-            conv_html = gr.HTML(elem_id="blk-conv")
-            conv_text = gr.Markdown(elem_id="blk-conv-text")
-            gr.Markdown(CONV_CAPTION)
+        conv_html, conv_text = _result("blk-conv", CONV_CAPTION)
     gr.Markdown("### A transposed convolution multiplies by Uᵀ: small input, larger output")
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             v_box = gr.Textbox(V_TEXT, lines=2, label="input v", elem_id="blk-v")
-            t_stride = gr.Slider(1, 3, value=1, step=1, label="stride s")
-            t_padding = gr.Slider(0, 2, value=0, step=1, label="padding p")
+            t_stride, t_padding = _stride_and_padding()
             t_go = gr.Button("compute", variant="primary", elem_id="blk-transposed-go")
-        with gr.Column(scale=3):
-            t_html = gr.HTML(elem_id="blk-transposed")
-            t_text = gr.Markdown(elem_id="blk-transposed-text")
-            gr.Markdown(TRANSPOSED_CAPTION)
+        t_html, t_text = _result("blk-transposed", TRANSPOSED_CAPTION)
     gr.Markdown("### The DCGAN generator, layer by layer: noise → 7×7 → 14×14 → 28×28")
     with gr.Row():
         with gr.Column(scale=2):

@@ -23,6 +23,8 @@ from typing import Any
 import gradio as gr
 
 from ganlab.errors import GanlabError
+from ganlab.training.lipschitz import LIPSCHITZ_METHODS
+from ganlab.training.objectives import OBJECTIVE_NAMES
 from ganlab.ui.canvas_view import command_js, live_view, nudge
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.training_session import TrainingSession
@@ -51,6 +53,18 @@ class Control:
             return gr.Checkbox(value, label=self.label, **extra)
         # precision=None for whole numbers too: Gradio would round 2.5 to 2; the config says it is not one
         return gr.Number(value=value, label=self.label, precision=None, **extra)
+
+
+def training_controls() -> list[Control]:
+    """The settings of the alternating-SGD loop that every GAN tab offers (applied live)."""
+    return [
+        Control("objective", "objective", list(OBJECTIVE_NAMES)),
+        Control("lipschitz", "Lipschitz method (auto = the objective's own)", ["auto", *LIPSCHITZ_METHODS]),
+        Control("n_critic", "k: discriminator steps per generator step", int),
+        Control("lr_g", "generator learning rate", float),
+        Control("lr_d", "discriminator learning rate", float),
+        Control("batch", "batch size", int),
+    ]
 
 
 @dataclass

@@ -10,20 +10,11 @@ from ganlab.images.config import ARCHS
 from ganlab.images.data import IMAGE_DATASETS
 from ganlab.images.presets import IMAGE_PRESETS, get_image_preset
 from ganlab.training.config import OPTIMIZERS
-from ganlab.training.lipschitz import LIPSCHITZ_METHODS
-from ganlab.training.objectives import OBJECTIVE_NAMES
-from ganlab.ui.controller import Control, LiveTab
+from ganlab.ui.controller import Control, LiveTab, training_controls
 from ganlab.ui.images_session import ImageSession
 
 START_PRESET = get_image_preset("digits")
-TRAINING = [  # applied to the running experiment when changed
-    Control("objective", "objective", list(OBJECTIVE_NAMES)),
-    Control("lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
-    Control("n_critic", "k: discriminator steps per generator step", int),
-    Control("lr_g", "generator learning rate", float),
-    Control("lr_d", "discriminator learning rate", float),
-    Control("batch", "batch size", int),
-]
+TRAINING = training_controls()  # applied to the running experiment when changed
 STRUCTURE = [  # wait for Reset: they shape the data or the networks
     Control("data", "dataset", list(IMAGE_DATASETS), advanced=False),
     Control("arch", "architecture", list(ARCHS)),

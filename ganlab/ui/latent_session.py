@@ -189,22 +189,20 @@ class LatentSession:
             raise GanlabError(f"{m.name} is not conditional; use the class means instead")
         return strip(m(a.z.repeat(10, 1), torch.arange(10)))
 
-    def _direction(self, kind: str, index: int) -> tuple[torch.Tensor, str]:
-        """A unit direction in z: principal direction ``index`` of G's first layer, or coordinate ``index``."""
+    def _direction(self, kind: str, which: int) -> tuple[torch.Tensor, str]:
+        """A unit direction in z, counted from 1 as on screen: principal direction ``which`` of G's first
+        layer (1 … 16), or coordinate ``which`` of z (1 … the latent dimension)."""
         kind = choice("direction", kind, ("principal", "coordinate"))
-        index = integer("direction number", index, -1, 10**6)
         m = self.model
         if kind == "principal":
             dirs, gains = principal_directions(m.first_layer(), m.latent_dim, k=16)
-            if not 0 <= index < len(dirs):
-                raise GanlabError(f"direction must be between 1 and {len(dirs)}")
-            return dirs[index], (f"principal direction {index + 1}: first-layer gain {float(gains[index]):.2f} "
-                                 f"(largest {float(gains[0]):.2f})")
-        if not 0 <= index < m.latent_dim:
-            raise GanlabError(f"coordinate must be between 1 and {m.latent_dim}")
+            i = integer("which principal direction", which, 1, len(dirs)) - 1
+            return dirs[i], (f"principal direction {i + 1}: first-layer gain {float(gains[i]):.2f} "
+                             f"(largest {float(gains[0]):.2f})")
+        i = integer("which coordinate", which, 1, m.latent_dim) - 1
         direction = torch.zeros(m.latent_dim)
-        direction[index] = 1.0
-        return direction, f"coordinate z[{index + 1}]"
+        direction[i] = 1.0
+        return direction, f"coordinate z[{i + 1}]"
 
     def direction_walk(self, kind: str, index: int, amount: float, frames: int = 9) -> tuple[np.ndarray, str]:
         """A moved along a direction (see ``_direction``) from −amount to +amount: a strip of ``frames``."""

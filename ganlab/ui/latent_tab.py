@@ -52,6 +52,27 @@ def _guarded(n_outputs: int):
 
 def build(app: gr.Blocks) -> None:
     names = list(shipped_models())
+    state, picks, status = _samples(app, names)
+    with gr.Tabs():
+        with gr.Tab("Interpolate"):
+            _interpolate_tab(state, status)
+        with gr.Tab("Arithmetic"):
+            _arithmetic_tab(state, status)
+        with gr.Tab("Directions"):
+            _directions_tab(state, status)
+        with gr.Tab("Find it in z"):
+            _find_tab(state, picks, status)
+        with gr.Tab("Nearest neighbours"):
+            _neighbours_tab(state, status)
+        with gr.Tab("Side by side"):
+            _side_tab(state, status, names)
+
+
+PRIVATE = dict(api_visibility="private")
+
+
+def _samples(app: gr.Blocks, names: list[str]) -> tuple[gr.State, gr.Markdown, gr.Markdown]:
+    """The model chooser, its card and the grid of samples to pick A and B from; returns (state, picks, status)."""
     first = names[0] if names else None
     state = gr.State(None)
     with gr.Row():
@@ -64,172 +85,198 @@ def build(app: gr.Blocks) -> None:
     gr.Markdown(GRID_CAPTION)
     picks = gr.Markdown("**A** = — · **B** = —", elem_id="latent-picks")
     status = gr.Markdown("", elem_id="latent-status")
-
-    with gr.Tabs():
-        with gr.Tab("Interpolate"):
-            with gr.Row():
-                method = gr.Radio(["slerp", "lerp"], value="slerp", label="path")
-                steps = gr.Slider(4, 32, value=16, step=1, label="frames")
-                go_interp = gr.Button("interpolate A → B", variant="primary", elem_id="latent-interpolate")
-            interp_strip = gr.Image(label="strip", elem_id="latent-strip", interactive=False)
-            with gr.Row():
-                interp_gif = gr.Image(label="animation", type="filepath", interactive=False, height=200, elem_id="latent-gif")
-                gif_file = gr.File(label="download the GIF", interactive=False)
-            gr.Markdown(CAPTIONS["interpolate"])
-        with gr.Tab("Arithmetic"):
-            with gr.Row():
-                c_seed = gr.Number(7, label="seed of C", precision=0)
-                go_arith = gr.Button("A − B + C", elem_id="latent-arith")
-            arith_strip = gr.Image(label="A, B, C, A − B + C", interactive=False, elem_id="latent-arith-strip")
-            with gr.Row():
-                source = gr.Dropdown(list(range(10)), value=3, label="A's class (for class means)")
-                target = gr.Dropdown(list(range(10)), value=8, label="new class")
-                go_class = gr.Button("change the class, keep the style", elem_id="latent-class")
-                go_every = gr.Button("A in every class (conditional)")
-            class_strip = gr.Image(label="A, then A changed", interactive=False)
-            gr.Markdown(CAPTIONS["arithmetic"])
-        with gr.Tab("Directions"):
-            with gr.Row():
-                kind = gr.Radio(["principal", "coordinate"], value="principal", label="direction")
-                index = gr.Number(1, label="which (1 = first)", precision=0)
-                amount = gr.Slider(0.5, 6, value=3, step=0.5, label="amount")
-                go_dir = gr.Button("walk", elem_id="latent-walk")
-            dir_strip = gr.Image(label="−amount … A … +amount", interactive=False, elem_id="latent-dir-strip")
-            dir_note = gr.Markdown()
-            with gr.Row():
-                position = gr.Slider(-6, 6, value=0, step=0.25, label="slide A along the direction: z_A + t·d",
-                                     elem_id="latent-slider", scale=3)
-                dir_point = gr.Image(label="G(z_A + t·d)", interactive=False, height=130, scale=1,
-                                     elem_id="latent-slider-image")
-            gr.Markdown(CAPTIONS["directions"])
-        with gr.Tab("Find it in z"):
-            with gr.Row():
-                upload = gr.File(label="upload an image of a digit", file_types=["image"], type="filepath",
-                                 elem_id="latent-upload")
-                sketch = gr.Sketchpad(canvas_size=(280, 280), fixed_canvas=True, layers=False, type="numpy",
-                                      image_mode="RGBA", label="…or draw one", elem_id="latent-sketch")
-            with gr.Row():
-                find_steps = gr.Slider(20, 500, value=150, step=10, label="optimisation steps")
-                go_find = gr.Button("find z", variant="primary", elem_id="latent-find")
-            find_strip = gr.Image(label="your image, G(z found)", interactive=False, elem_id="latent-find-strip")
-            find_note = gr.Markdown(elem_id="latent-find-note")
-            gr.Markdown(CAPTIONS["find"])
-        with gr.Tab("Nearest neighbours"):
-            go_nn = gr.Button("find A's nearest training images", elem_id="latent-nn")
-            nn_pixel = gr.Image(label="A, then nearest in pixel space", interactive=False, elem_id="latent-nn-pixel")
-            nn_feature = gr.Image(label="A, then nearest in classifier-feature space", interactive=False)
-            nn_note = gr.Markdown(elem_id="latent-nn-note")
-            gr.Markdown(CAPTIONS["neighbours"])
-        with gr.Tab("Side by side"):
-            with gr.Row():
-                other = gr.Dropdown(names, value=names[1] if len(names) > 1 else first, label="second model")
-                go_side = gr.Button("same z through both", elem_id="latent-side")
-            side_top = gr.Image(label="first model", interactive=False, elem_id="latent-side-top")
-            side_bottom = gr.Image(label="second model", interactive=False)
-            gr.Markdown(CAPTIONS["side"])
-
-    # ------------------------------------------------------------------ handlers
-    def _card(name: str) -> str:
-        m = model(name)
-        metrics = m.notes.get("metrics", {})
-        kind = ("conditional " if m.num_classes else "") + f"{m.config.arch.upper()}, {m.config.objective}"
-        line = f"**{m.name}** — {kind} on {m.data}, z ∈ R^{m.latent_dim}, {m.step:,} steps"
-        if metrics:
-            line += (f"; {metrics['classes_covered']}/10 classes, class KL {metrics['class_kl']:.3f}, "
-                     f"classifier confidence {metrics['mean_confidence']:.2f} (model card: pretrained/{m.name}.md)")
-        return line
-
-    @_guarded(5)
-    def on_model(name, seed):
-        if not name:
-            raise GanlabError("no pretrained models found in pretrained/")
-        session = LatentSession(name, integer("first seed", 0 if seed is None else seed, 0, 2**31 - 1))
-        return session, session.gallery(), _card(name), session.describe(), ""
-
-    def on_more(session, seed):
-        ok = isinstance(seed, (int, float)) and math.isfinite(seed) and 0 <= seed < 2**31 - GRID_SAMPLES
-        return int(seed) + GRID_SAMPLES if ok else 0
-
-    @_guarded(2)
-    def on_select(session, evt: gr.SelectData):
-        if session is None:
-            raise GanlabError("pick a model first")
-        return session.pick(int(evt.index)), ""
-
-    def _session(session):
-        if session is None:
-            raise GanlabError("pick a model first")
-        return session
-
-    @_guarded(4)
-    def on_interpolate(session, chosen, n):
-        s = _session(session)
-        image, frames = s.interpolation(n, chosen)
-        path = write_gif(frames, f"{s.name}-{chosen}.gif")
-        return image, path, path, ""
-
-    @_guarded(2)
-    def on_arith(session, c):
-        return _session(session).arithmetic_view(c), ""
-
-    @_guarded(2)
-    def on_class(session, src, dst):
-        return _session(session).change_class(src, dst), ""
-
-    @_guarded(2)
-    def on_every(session):
-        return _session(session).all_classes(), ""
-
-    def _which(i):
-        return i - 1 if isinstance(i, (int, float)) and not isinstance(i, bool) else i  # 1-based on screen
-
-    @_guarded(3)
-    def on_walk(session, k, i, a):
-        image, note = _session(session).direction_walk(k, _which(i), a)
-        return image, note, ""
-
-    @_guarded(2)
-    def on_slide(session, k, i, t):
-        return _session(session).direction_point(k, _which(i), t), ""
-
-    @_guarded(4)
-    def on_find(session, path, drawing, n, progress=gr.Progress()):
-        from ganlab.images.uploads import read_digit, to_digit
-
-        s = _session(session)
-        if path:
-            digit = read_digit(path)
-        else:
-            image = drawing.get("composite") if isinstance(drawing, dict) else drawing
-            if image is None:
-                raise GanlabError("upload an image or draw a digit first")
-            digit = to_digit(image)
-        n = int(n) if isinstance(n, (int, float)) and float(n).is_integer() else n
-        image, note = s.find(digit, n, progress=lambda k, e: progress(k / n, desc=f"step {k}/{n}: pixel MSE {e:.3f}"))
-        return image, note, s.describe(), ""
-
-    @_guarded(4)
-    def on_nn(session):
-        pixel, feature, note = _session(session).neighbours()
-        return pixel, feature, note, ""
-
-    @_guarded(3)
-    def on_side(session, second):
-        top, bottom = _session(session).side_by_side(second)
-        return top, bottom, ""
-
     model_outputs = [state, gallery, card, picks, status]
     for trigger in (app.load, chooser.change, base_seed.submit):
-        trigger(on_model, [chooser, base_seed], model_outputs, api_visibility="private")
-    more.click(on_more, [state, base_seed], base_seed, api_visibility="private").then(
-        on_model, [chooser, base_seed], model_outputs, api_visibility="private")
-    gallery.select(on_select, [state], [picks, status], api_visibility="private")
-    go_interp.click(on_interpolate, [state, method, steps], [interp_strip, interp_gif, gif_file, status], api_visibility="private")
-    go_arith.click(on_arith, [state, c_seed], [arith_strip, status], api_visibility="private")
-    go_class.click(on_class, [state, source, target], [class_strip, status], api_visibility="private")
-    go_every.click(on_every, [state], [class_strip, status], api_visibility="private")
-    go_dir.click(on_walk, [state, kind, index, amount], [dir_strip, dir_note, status], api_visibility="private")
-    position.release(on_slide, [state, kind, index, position], [dir_point, status], api_visibility="private")
-    go_find.click(on_find, [state, upload, sketch, find_steps], [find_strip, find_note, picks, status], api_visibility="private")
-    go_nn.click(on_nn, [state], [nn_pixel, nn_feature, nn_note, status], api_visibility="private")
-    go_side.click(on_side, [state, other], [side_top, side_bottom, status], api_visibility="private")
+        trigger(on_model, [chooser, base_seed], model_outputs, **PRIVATE)
+    more.click(on_more, [state, base_seed], base_seed, **PRIVATE).then(
+        on_model, [chooser, base_seed], model_outputs, **PRIVATE)
+    gallery.select(on_select, [state], [picks, status], **PRIVATE)
+    return state, picks, status
+
+
+def _interpolate_tab(state: gr.State, status: gr.Markdown) -> None:
+    with gr.Row():
+        method = gr.Radio(["slerp", "lerp"], value="slerp", label="path")
+        steps = gr.Slider(4, 32, value=16, step=1, label="frames")
+        go = gr.Button("interpolate A → B", variant="primary", elem_id="latent-interpolate")
+    strip_image = gr.Image(label="strip", elem_id="latent-strip", interactive=False)
+    with gr.Row():
+        gif = gr.Image(label="animation", type="filepath", interactive=False, height=200, elem_id="latent-gif")
+        gif_file = gr.File(label="download the GIF", interactive=False)
+    gr.Markdown(CAPTIONS["interpolate"])
+    go.click(on_interpolate, [state, method, steps], [strip_image, gif, gif_file, status], **PRIVATE)
+
+
+def _arithmetic_tab(state: gr.State, status: gr.Markdown) -> None:
+    with gr.Row():
+        c_seed = gr.Number(7, label="seed of C", precision=0)
+        go_arith = gr.Button("A − B + C", elem_id="latent-arith")
+    arith_strip = gr.Image(label="A, B, C, A − B + C", interactive=False, elem_id="latent-arith-strip")
+    with gr.Row():
+        source = gr.Dropdown(list(range(10)), value=3, label="A's class (for class means)")
+        target = gr.Dropdown(list(range(10)), value=8, label="new class")
+        go_class = gr.Button("change the class, keep the style", elem_id="latent-class")
+        go_every = gr.Button("A in every class (conditional)")
+    class_strip = gr.Image(label="A, then A changed", interactive=False)
+    gr.Markdown(CAPTIONS["arithmetic"])
+    go_arith.click(on_arith, [state, c_seed], [arith_strip, status], **PRIVATE)
+    go_class.click(on_class, [state, source, target], [class_strip, status], **PRIVATE)
+    go_every.click(on_every, [state], [class_strip, status], **PRIVATE)
+
+
+def _directions_tab(state: gr.State, status: gr.Markdown) -> None:
+    with gr.Row():
+        kind = gr.Radio(["principal", "coordinate"], value="principal", label="direction")
+        which = gr.Number(1, label="which (1 = first)", precision=0)
+        amount = gr.Slider(0.5, 6, value=3, step=0.5, label="amount")
+        go = gr.Button("walk", elem_id="latent-walk")
+    strip_image = gr.Image(label="−amount … A … +amount", interactive=False, elem_id="latent-dir-strip")
+    note = gr.Markdown()
+    with gr.Row():
+        position = gr.Slider(-6, 6, value=0, step=0.25, label="slide A along the direction: z_A + t·d",
+                             elem_id="latent-slider", scale=3)
+        point = gr.Image(label="G(z_A + t·d)", interactive=False, height=130, scale=1, elem_id="latent-slider-image")
+    gr.Markdown(CAPTIONS["directions"])
+    go.click(on_walk, [state, kind, which, amount], [strip_image, note, status], **PRIVATE)
+    position.release(on_slide, [state, kind, which, position], [point, status], **PRIVATE)
+
+
+def _find_tab(state: gr.State, picks: gr.Markdown, status: gr.Markdown) -> None:
+    with gr.Row():
+        upload = gr.File(label="upload an image of a digit", file_types=["image"], type="filepath",
+                         elem_id="latent-upload")
+        sketch = gr.Sketchpad(canvas_size=(280, 280), fixed_canvas=True, layers=False, type="numpy",
+                              image_mode="RGBA", label="…or draw one", elem_id="latent-sketch")
+    with gr.Row():
+        steps = gr.Slider(20, 500, value=150, step=10, label="optimisation steps")
+        go = gr.Button("find z", variant="primary", elem_id="latent-find")
+    strip_image = gr.Image(label="your image, G(z found)", interactive=False, elem_id="latent-find-strip")
+    note = gr.Markdown(elem_id="latent-find-note")
+    gr.Markdown(CAPTIONS["find"])
+    go.click(on_find, [state, upload, sketch, steps], [strip_image, note, picks, status], **PRIVATE)
+
+
+def _neighbours_tab(state: gr.State, status: gr.Markdown) -> None:
+    go = gr.Button("find A's nearest training images", elem_id="latent-nn")
+    pixel = gr.Image(label="A, then nearest in pixel space", interactive=False, elem_id="latent-nn-pixel")
+    feature = gr.Image(label="A, then nearest in classifier-feature space", interactive=False)
+    note = gr.Markdown(elem_id="latent-nn-note")
+    gr.Markdown(CAPTIONS["neighbours"])
+    go.click(on_nn, [state], [pixel, feature, note, status], **PRIVATE)
+
+
+def _side_tab(state: gr.State, status: gr.Markdown, names: list[str]) -> None:
+    with gr.Row():
+        other = gr.Dropdown(names, value=names[1] if len(names) > 1 else (names or [None])[0], label="second model")
+        go = gr.Button("same z through both", elem_id="latent-side")
+    top = gr.Image(label="first model", interactive=False, elem_id="latent-side-top")
+    bottom = gr.Image(label="second model", interactive=False)
+    gr.Markdown(CAPTIONS["side"])
+    go.click(on_side, [state, other], [top, bottom, status], **PRIVATE)
+
+
+# ---------------------------------------------------------------------- handlers
+def _card(name: str) -> str:
+    m = model(name)
+    metrics = m.notes.get("metrics", {})
+    kind = ("conditional " if m.num_classes else "") + f"{m.config.arch.upper()}, {m.config.objective}"
+    line = f"**{m.name}** — {kind} on {m.data}, z ∈ R^{m.latent_dim}, {m.step:,} steps"
+    if metrics:
+        line += (f"; {metrics['classes_covered']}/10 classes, class KL {metrics['class_kl']:.3f}, "
+                 f"classifier confidence {metrics['mean_confidence']:.2f} (model card: pretrained/{m.name}.md)")
+    return line
+
+
+@_guarded(5)
+def on_model(name, seed):
+    if not name:
+        raise GanlabError("no pretrained models found in pretrained/")
+    session = LatentSession(name, integer("first seed", 0 if seed is None else seed, 0, 2**31 - 1))
+    return session, session.gallery(), _card(name), session.describe(), ""
+
+
+def on_more(session, seed):
+    ok = isinstance(seed, (int, float)) and math.isfinite(seed) and 0 <= seed < 2**31 - GRID_SAMPLES
+    return int(seed) + GRID_SAMPLES if ok else 0
+
+
+@_guarded(2)
+def on_select(session, evt: gr.SelectData):
+    return _session(session).pick(int(evt.index)), ""
+
+
+def _session(session: LatentSession | None) -> LatentSession:
+    if session is None:
+        raise GanlabError("pick a model first")
+    return session
+
+
+@_guarded(4)
+def on_interpolate(session, chosen, n):
+    s = _session(session)
+    image, frames = s.interpolation(n, chosen)
+    path = write_gif(frames, f"{s.name}-{chosen}.gif")
+    return image, path, path, ""
+
+
+@_guarded(2)
+def on_arith(session, c):
+    return _session(session).arithmetic_view(c), ""
+
+
+@_guarded(2)
+def on_class(session, src, dst):
+    return _session(session).change_class(src, dst), ""
+
+
+@_guarded(2)
+def on_every(session):
+    return _session(session).all_classes(), ""
+
+
+@_guarded(3)
+def on_walk(session, kind, which, amount):
+    image, note = _session(session).direction_walk(kind, which, amount)
+    return image, note, ""
+
+
+@_guarded(2)
+def on_slide(session, kind, which, t):
+    return _session(session).direction_point(kind, which, t), ""
+
+
+def on_find(session, path, drawing, n, progress=gr.Progress()):
+    """The found z's strip and note, or (an error) an empty strip and note, so no earlier result stays
+    under the message."""
+    try:
+        return _find(session, path, drawing, n, progress)
+    except GanlabError as exc:
+        return None, "", gr.skip(), f"⚠ {exc}"
+
+
+def _find(session, path, drawing, n, progress):
+    from ganlab.images.uploads import read_digit, to_digit
+
+    s = _session(session)
+    if path:
+        digit = read_digit(path)
+    else:
+        image = drawing.get("composite") if isinstance(drawing, dict) else drawing
+        if image is None:
+            raise GanlabError("upload an image or draw a digit first")
+        digit = to_digit(image)
+    n = int(n) if isinstance(n, (int, float)) and float(n).is_integer() else n
+    image, note = s.find(digit, n, progress=lambda k, e: progress(k / n, desc=f"step {k}/{n}: pixel MSE {e:.3f}"))
+    return image, note, s.describe(), ""
+
+
+@_guarded(4)
+def on_nn(session):
+    pixel, feature, note = _session(session).neighbours()
+    return pixel, feature, note, ""
+
+
+@_guarded(3)
+def on_side(session, second):
+    top, bottom = _session(session).side_by_side(second)
+    return top, bottom, ""

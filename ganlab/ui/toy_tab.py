@@ -12,11 +12,9 @@ from ganlab.toy.data import TOY_NAMES
 from ganlab.toy.drawing import points_from_drawing
 from ganlab.toy.presets import PRESETS, get_preset
 from ganlab.training.config import OPTIMIZERS
-from ganlab.training.lipschitz import LIPSCHITZ_METHODS
-from ganlab.training.objectives import OBJECTIVE_NAMES
 from ganlab.training.priors import PRIOR_NAMES
 from ganlab.ui.canvas_view import nudge
-from ganlab.ui.controller import Control, LiveTab, watch_line
+from ganlab.ui.controller import Control, LiveTab, training_controls, watch_line
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.toy_api import DEFAULT_PRESET, toy_live, toy_run
 from ganlab.ui.toy_session import ToySession
@@ -26,13 +24,7 @@ from ganlab.viz.panels import LAYERS
 DRAWN = "drawn"  # the UI-only preset: the data come from the canvas
 DRAWN_WATCH = ("Draw any shape on the canvas under 'draw your own data' and press 'use my drawing': the "
                "generator must learn your distribution. Thin strokes and separate blobs are the hard parts.")
-TRAINING = [  # applied to the running experiment when changed
-    Control("objective", "objective", list(OBJECTIVE_NAMES)),
-    Control("lipschitz", "Lipschitz method (auto = the objective's own)", ["auto", *LIPSCHITZ_METHODS]),
-    Control("n_critic", "k: discriminator steps per generator step", int),
-    Control("lr_g", "generator learning rate", float),
-    Control("lr_d", "discriminator learning rate", float),
-    Control("batch", "batch size", int),
+TRAINING = training_controls() + [  # applied to the running experiment when changed
     Control("clip", "weight clip c", float),
     Control("gp_weight", "gradient penalty λ", float),
     Control("r1_weight", "R1 γ (R1 + R2 for r3gan)", float),
