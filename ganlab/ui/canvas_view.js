@@ -38,10 +38,15 @@
   const markdown = (s) => esc(s).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>").replace(/\*(.+?)\*/g, "<i>$1</i>").replace(/\n+/g, "<br>");
   const fmt = (v) => { const a = Math.abs(v); return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString(); };
 
+  function drop(v) {
+    if (resized) resized.unobserve(v.box);
+    v.box.remove();
+  }
+
   function view(panel) {
     let v = views[panel.key];
     if (v && v.box.isConnected && v.kind === panel.kind) return v;
-    if (v) v.box.remove();
+    if (v) drop(v);
     const box = document.createElement("div");
     box.className = "gl-panel gl-" + panel.kind;
     box.dataset.key = panel.key;
@@ -66,6 +71,8 @@
     }
     panelsBox.appendChild(box);
     views[panel.key] = v;
+    box.__view = v;
+    if (resized) resized.observe(box);
     return v;
   }
 
@@ -348,12 +355,15 @@
     showStatus(reply);
     if (reply.complete) {  // a frame with every panel: those it lacks belong to an earlier run
       const keys = new Set((reply.panels || []).map((p) => p.key));
-      for (const k of Object.keys(views)) if (!keys.has(k)) { views[k].box.remove(); delete views[k]; }
+      for (const k of Object.keys(views)) if (!keys.has(k)) { drop(views[k]); delete views[k]; }
     }
-    for (const p of reply.panels || []) {
-      const v = view(p), t0 = performance.now();
+    const fresh = (reply.panels || []).map(view);  // every box first: a box's width depends on its neighbours
+    for (const [i, p] of (reply.panels || []).entries()) {
+      const v = fresh[i], t0 = performance.now();
       v.data = p;
+      v.drawnWidth = v.box.clientWidth;
       stats.titles[p.key] = p.title;
+      if (p.kind !== "image" && !v.box.clientWidth) continue;  // a hidden tab: drawn when it appears (redraw)
       DRAW[p.kind](v, p);
       if (p.kind === "layered") {  // the browser tests read these (Performance API)
         performance.measure("ganlab-layered", { start: t0, end: performance.now() });
@@ -361,6 +371,17 @@
       }
     }
   }
+
+  // A panel that arrived while its tab was hidden has no width to be drawn at: it is drawn when it
+  // appears, and again whenever its width changes (a tab opened, a window resized, a neighbour added).
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const v = entry.target.__view;
+      if (!v || !v.data || v.kind === "image" || !v.box.clientWidth || v.box.clientWidth === v.drawnWidth) continue;
+      v.drawnWidth = v.box.clientWidth;
+      DRAW[v.kind](v, v.data);
+    }
+  }) : null;
 
   // A figure (data-mode="figure") is a fixed set of panels, the component's value as JSON: drawn when
   // the value changes, no server to ask.

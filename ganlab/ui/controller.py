@@ -141,7 +141,8 @@ class LiveTab:
         """The page's session, made from the start config the first time."""
         if session is None:
             session = self.new_session(self.start, getattr(request, "session_hash", None))
-            session.measure_now()
+            if session.measure_on_load:
+                session.measure_now()
         return session
 
     def _on_field(self, control: Control, presets: dict[str, Any] | None):

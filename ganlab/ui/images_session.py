@@ -26,6 +26,7 @@ class ImageSession(TrainingSession):
 
     frame_period = 0.4
     measure_period = 5.0
+    measure_on_load = False  # the classifier's metrics cost half a second: every page opens this tab's session
     structural = frozenset(IMAGE_STRUCTURAL)
 
     def __init__(self, config: ImageConfig, page: str | None = None, device: str = "auto"):

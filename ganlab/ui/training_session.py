@@ -73,6 +73,7 @@ class TrainingSession:
     frame_period: float = FRAME_PERIOD
     measure_period: float = 1.0  # seconds of play between metric measurements, with one session playing
     structural: frozenset[str] = frozenset()  # config fields that need new runs (they wait for Reset)
+    measure_on_load: bool = True  # measure step 0 when the page opens (False where that costs a second)
 
     def __init__(self, config: Any, page: str | None = None):
         self.config = config  # what the runs train with

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from ganlab.toy.run import Frame
-from ganlab.viz.raster import PROBABILITY_STOPS, SCORE_STOPS, colours
+from ganlab.viz.raster import PROBABILITY_STOPS, SCORE_STOPS, colours, score_scale
 
 LAYERS = ("surface", "real", "fake", "arrows", "manifold")
 REAL_COLOR, FAKE_COLOR, ARROW_COLOR = "#1b9e77", "#7b3294", "#e66101"
@@ -47,14 +47,13 @@ def packed(values, dtype: str = "<f4") -> str:
 
 def surface_image(values: np.ndarray, kind: str) -> tuple[np.ndarray, float, float]:
     """RGB pixels of a D(x) (``kind="probability"``, scale 0..1) or critic f(x) surface (``"score"``,
-    symmetric scale −b..b with b = max |f|), top row first; returns (pixels, scale low, scale high)."""
+    from its lowest to its highest value: ``raster.score_scale``), top row first; returns (pixels,
+    scale low, scale high)."""
     z = np.asarray(values, dtype=np.float64)
     if kind == "probability":
         lo, hi, t, stops = 0.0, 1.0, z, PROBABILITY_STOPS
     else:
-        bound = float(np.max(np.abs(z))) if z.size else 1.0
-        bound = bound if bound > 0 and math.isfinite(bound) else 1.0
-        lo, hi, t, stops = -bound, bound, 0.5 + 0.5 * z / bound, SCORE_STOPS
+        (t, lo, hi), stops = score_scale(z), SCORE_STOPS
     return colours(np.nan_to_num(t, nan=0.5)[::-1], stops), lo, hi
 
 

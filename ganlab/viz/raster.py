@@ -22,14 +22,25 @@ def colours(values: np.ndarray, stops: np.ndarray) -> np.ndarray:
     return np.where(v < 0.5, low, high).astype(np.uint8)
 
 
+def score_scale(z: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """A critic's f(x) on a colour scale from its lowest value (red) to its highest (blue): (positions in
+    [0, 1], low, high). A critic is defined only up to a constant (E f(x) − E f(G(z)) ignores one), so
+    the scale spans the surface's own range rather than centring on 0: a weight-clipped critic's
+    nearly linear slope of ±0.01 then shows as a full ramp instead of one flat colour."""
+    z = np.nan_to_num(np.asarray(z, dtype=np.float64))
+    lo, hi = (float(z.min()), float(z.max())) if z.size else (-1.0, 1.0)
+    if not (hi > lo and np.isfinite(hi - lo)):
+        lo, hi = lo - 1.0, lo + 1.0
+    return (z - lo) / (hi - lo), lo, hi
+
+
 def render_frame(frame: Frame, size: int = 360) -> Image.Image:
     """One frame of the layered view as a ``size`` × ``size`` RGB image."""
     z = frame.surface
     if frame.surface_kind == "probability":
         rgb = colours(z, PROBABILITY_STOPS)
     else:
-        bound = float(np.max(np.abs(z))) or 1.0
-        rgb = colours(0.5 + 0.5 * z / bound, SCORE_STOPS)
+        rgb = colours(score_scale(z)[0], SCORE_STOPS)
     img = Image.fromarray(rgb[::-1]).resize((size, size), Image.BILINEAR)  # row 0 of z is the bottom
     draw = ImageDraw.Draw(img)
     x0, x1, y0, y1 = frame.window

@@ -62,11 +62,16 @@ def test_surface_pixels_follow_the_colour_scale_top_row_first():
     assert pixels[1, 0].tolist() == PROBABILITY_STOPS[0].astype(int).tolist()  # bottom: D = 0, purple
 
 
-def test_critic_surface_uses_a_symmetric_scale():
-    _, lo, hi = surface_image(np.array([[-0.5, 2.0]]), "score")
-    assert (lo, hi) == (-2.0, 2.0)
+def test_critic_surface_spans_its_own_range():
+    """A critic is defined up to a constant: its scale runs from its lowest to its highest value, so the
+    weight-clipping preset's slope of about ±0.01 is a full ramp, not one flat colour."""
+    pixels, lo, hi = surface_image(np.array([[0.0091, 0.0094, 0.0099]]), "score")
+    assert (lo, hi) == (0.0091, 0.0099)
+    assert pixels[0, 0].tolist() == [178, 24, 43] and pixels[0, 2].tolist() == [33, 102, 172]  # red … blue
     view = layered_view(_run("wgan").frame())
-    assert view["surface"]["label"] == "f(x)" and view["surface"]["low"] == -view["surface"]["high"]
+    values = _floats(view["surface"]["values"])
+    assert view["surface"]["label"] == "f(x)"
+    assert np.isclose(view["surface"]["low"], values.min(), rtol=1e-5) and np.isclose(view["surface"]["high"], values.max(), rtol=1e-5)
 
 
 def test_arrows_keep_direction_and_the_longest_is_twelve_percent_of_the_window():
