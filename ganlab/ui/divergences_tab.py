@@ -119,7 +119,7 @@ def build(app: gr.Blocks) -> None:
             go_1d = gr.Button("compare", variant="primary", elem_id="div-compare")
             numbers = gr.Markdown(elem_id="div-numbers")
         with gr.Column(scale=2):
-            plot_1d = gr.Plot(label="densities and the mass moved", elem_id="div-plot")
+            plot_1d = gr.Plot(show_label=False, elem_id="div-plot")  # (a label would sit on the figure's legend)
             gr.Markdown(CAPTION_1D)
     gr.Markdown("### Optimal transport between two point clouds")
     with gr.Row():
@@ -132,7 +132,7 @@ def build(app: gr.Blocks) -> None:
             go_2d = gr.Button("transport", variant="primary", elem_id="div-transport")
             cost = gr.Markdown(elem_id="div-cost")
         with gr.Column(scale=2):
-            plot_2d = gr.Plot(label="optimal transport plan", elem_id="div-plan")
+            plot_2d = gr.Plot(show_label=False, elem_id="div-plan")
             gr.Markdown(CAPTION_2D)
 
     def on_compare(k, p, q):

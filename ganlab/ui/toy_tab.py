@@ -166,9 +166,12 @@ def _on_gif(tab: LiveTab, session: ToySession):
 
 def _on_upload(tab: LiveTab, presets: dict, session: ToySession, path: str | None):
     session = tab._session(session)
+    watch = watch_line(session, presets)
     if path:
         try:
             session.load(path)
+            watch = (f"*A saved run*, going on from step {session.run.step}: the controls show its own settings "
+                     f"({session.config.objective} on {session.config.data}).")
         except GanlabError as exc:
             session.message = f"⚠ {exc}"
-    return (*tab.draw(session), watch_line(session, presets), *tab.values(session.pending))
+    return (*tab.draw(session), watch, *tab.values(session.pending))

@@ -263,6 +263,19 @@ def test_the_page_needs_nothing_but_its_own_server(app_url, browser):
     page.close()
 
 
+def test_presenter_mode_keeps_every_tab_in_view_on_a_small_projector(app_url, browser):
+    """At 1024 px, with presenter mode's larger type, no tab hides in an overflow menu."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(app_url + "?presenter=1")
+    page.wait_for_selector("#toy-live canvas", timeout=60000)
+    page.wait_for_function("document.body.classList.contains('presenter')", timeout=10000)
+    time.sleep(0.5)
+    shown = page.eval_on_selector_all("button[role=tab]", "els => els.filter(e => e.offsetParent !== null).map(e => e.innerText)")
+    assert {"Toy 2D", "Critic vs Discriminator", "MNIST", "Latent space", "Divergences & transport",
+            "Building blocks"} <= set(shown), shown
+    page.close()
+
+
 def test_presenter_mode_for_projectors(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url + "?presenter=1")
