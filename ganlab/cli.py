@@ -279,10 +279,12 @@ def cmd_sample(args) -> int:
 
 def cmd_presets(args) -> int:
     from ganlab.images.presets import IMAGE_PRESETS
+    from ganlab.maths.dirac_gan import GAME_PRESETS
     from ganlab.toy.presets import PRESETS
 
     for heading, presets in (("toy presets (python -m ganlab toy --preset KEY)", PRESETS),
-                             ("image presets (python -m ganlab images --preset KEY)", IMAGE_PRESETS)):
+                             ("image presets (python -m ganlab images --preset KEY)", IMAGE_PRESETS),
+                             ("game dynamics presets (python -m ganlab dynamics --preset KEY)", GAME_PRESETS)):
         print(heading)
         for p in presets.values():
             print(f"  {p.key:20s} {p.title}\n  {'':20s} {p.watch_for}")
@@ -331,11 +333,54 @@ def cmd_classifier(args) -> int:
     return 0
 
 
+def _dynamics_parser(sub) -> None:
+    d = sub.add_parser("dynamics", help="play the Dirac-GAN with a training method and say whether it converges")
+    d.add_argument("--preset", help="start from a Game dynamics preset (see `presets`); the flags below change it")
+    d.add_argument("--objective", help="standard (default), nonsaturating, wgan, hinge or lsgan")
+    d.add_argument("--regularizer", help="none (default), clip, gp, r1, r2, noise or consensus")
+    d.add_argument("--weight", type=float, help="the regularizer's γ, λ, c or σ (default 1)")
+    d.add_argument("--update", dest="rule",
+                   help="simultaneous (default), alternating, momentum, adam, extragradient or optimistic")
+    d.add_argument("--lr-g", type=float, help="generator step size h_G (default 0.1)")
+    d.add_argument("--lr-d", type=float, help="discriminator step size h_D (default 0.1)")
+    d.add_argument("--k", type=int, help="D-steps per G-step (default 1)")
+    d.add_argument("--momentum", type=float, help="momentum β, negative allowed (Adam: β1)")
+    d.add_argument("--start", type=float, nargs=2, metavar=("THETA", "PSI"), help="start point (default 1 1)")
+    d.add_argument("--steps", type=int, default=1000, help="updates to play (default 1000)")
+    d.add_argument("--json", action="store_true")
+
+
+def cmd_dynamics(args: argparse.Namespace) -> int:
+    """Play one method on the Dirac-GAN; print the distance, the spectral radius and the verdict."""
+    from ganlab.maths.dirac_gan import GAME_PRESETS, DynamicsConfig, summary
+
+    if args.preset and args.preset not in GAME_PRESETS:
+        raise GanlabError(f"unknown dynamics preset '{args.preset}'; choose one of: {', '.join(GAME_PRESETS)}")
+    if not 1 <= args.steps <= 1_000_000:
+        raise GanlabError(f"steps must be between 1 and 1000000, got {args.steps}")
+    base = GAME_PRESETS[args.preset].config if args.preset else DynamicsConfig()
+    chosen = {k: getattr(args, k) for k in ("objective", "regularizer", "weight", "rule", "lr_g", "lr_d", "k",
+                                            "momentum") if getattr(args, k) is not None}
+    if args.start is not None:
+        chosen.update(theta0=args.start[0], psi0=args.start[1])
+    result = summary(base.replace(**chosen), args.steps)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        rho = result["spectral_radius"]
+        print(f"{result['objective']} GAN, {result['regularizer']}, {result['rule']}: distance "
+              f"{result['start_distance']:.4g} → {result['final_distance']:.4g} after {result['steps']} updates; "
+              f"spectral radius {'undefined' if rho is None else f'{rho:.5f}'}; "
+              f"{'converged' if result['converged'] else 'did not converge'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ganlab", description="ganlab: a laboratory for generative adversarial networks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _toy_parser(sub)
-    sub.add_parser("presets", help="list the lecture presets (toy and image)")
+    _dynamics_parser(sub)
+    sub.add_parser("presets", help="list the lecture presets (toy, image and game dynamics)")
     im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it "
                         "(also under torchrun: --batch is then the global batch)")
     im.add_argument("--preset", help="start from an image preset (see `presets`): "
@@ -411,7 +456,7 @@ def console() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench, "classifier": cmd_classifier,
-                "images": cmd_images, "evaluate": cmd_evaluate, "sample": cmd_sample}
+                "images": cmd_images, "evaluate": cmd_evaluate, "sample": cmd_sample, "dynamics": cmd_dynamics}
     try:
         return handlers[args.command](args)
     except GanlabError as exc:

@@ -14,6 +14,7 @@ def build_app():
         capacity,
         compare_tab,
         divergences_tab,
+        dynamics_tab,
         images_tab,
         latent_tab,
         canvas_view,
@@ -37,6 +38,7 @@ def build_app():
         presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
         app.load(None, None, presenting, js=presenter.FROM_URL)
         tabs = [("Toy 2D", "toy", toy_tab), ("Critic vs Discriminator", "compare", compare_tab),
+                ("Game dynamics", "dynamics", dynamics_tab),
                 ("MNIST", "images", images_tab), ("Latent space", "latent", latent_tab),
                 ("Divergences & transport", "divergences", divergences_tab), ("Building blocks", "blocks", blocks_tab)]
         with gr.Tabs():

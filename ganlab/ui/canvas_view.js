@@ -112,10 +112,15 @@
     }
   }
 
+  const niceStep = (raw) => {  // 1, 2 or 5 times a power of ten, at least raw
+    const p10 = Math.pow(10, Math.floor(Math.log10(raw)));
+    return [1, 2, 5, 10].map((m) => m * p10).find((s) => s >= raw);
+  };
+
   function drawLayered(v, p) {
     unpack(p);
     const width = Math.min(v.box.clientWidth || 520, 560);
-    const { ctx, w, h } = context(v, width + 40);
+    const { ctx, w, h } = context(v, width + (p.axes ? 54 : 40));
     const L = 34, R = 64, T = 24, B = 46, size = Math.min(w - L - R, h - T - B);
     const [x0, x1, y0, y1] = p.window;
     const X = (x) => L + (x - x0) / (x1 - x0) * size, Y = (y) => T + (y1 - y) / (y1 - y0) * size;
@@ -164,14 +169,20 @@
     // frame, ticks, title
     ctx.strokeStyle = "#888"; ctx.lineWidth = 1; ctx.strokeRect(L, T, size, size);
     ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "top";
-    for (let t = Math.ceil(x0); t <= Math.floor(x1); t++) ctx.fillText(String(t), X(t), T + size + 3);
+    const tick = niceStep((x1 - x0) / 8);  // at most about 8 ticks, at round numbers
+    const label = (t) => fmt(Math.abs(t) < tick * 1e-6 ? 0 : t);
+    for (let i = Math.ceil(x0 / tick); i * tick <= x1 + 1e-9; i++) ctx.fillText(label(i * tick), X(i * tick), T + size + 3);
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    for (let t = Math.ceil(y0); t <= Math.floor(y1); t++) ctx.fillText(String(t), L - 4, Y(t));
+    for (let i = Math.ceil(y0 / tick); i * tick <= y1 + 1e-9; i++) ctx.fillText(label(i * tick), L - 4, Y(i * tick));
+    if (p.axes) {  // names of the axes, under the x ticks and beside the y ticks
+      ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.fillText(p.axes[0], L + size / 2, T + size + 15);
+      ctx.save(); ctx.translate(9, T + size / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(p.axes[1], 0, 0); ctx.restore();
+    }
     ctx.textAlign = "left"; ctx.textBaseline = "alphabetic"; ctx.font = "bold 13px system-ui, sans-serif";
     ctx.fillText(p.title, L, T - 8);
     ctx.font = "11px system-ui, sans-serif";
     if (p.surface) colourBar(ctx, p.surface, L + size + 14, T, size);
-    legend(v, ctx, p, L, T + size + 20, w);
+    legend(v, ctx, p, L, T + size + (p.axes ? 34 : 20), w);
   }
 
   function colourBar(ctx, s, x, y, height) {
@@ -207,6 +218,12 @@
     if (!v.legend || !v.data) return;
     const r = v.canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
     const hit = v.legend.find((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h);
+    const m = v.map;
+    if (!hit && v.data.clickable && m && x >= m.L && x <= m.L + m.size && y >= m.T && y <= m.T + m.size) {
+      // a click on a plane that takes them (the phase portrait): the point, in the plane's coordinates
+      stats.command("start", [m.x0 + (x - m.L) / m.size * (m.x1 - m.x0), m.y1 - (y - m.T) / m.size * (m.y1 - m.y0)]);
+      return;
+    }
     if (!hit) return;
     v.hidden.has(hit.k) ? v.hidden.delete(hit.k) : v.hidden.add(hit.k);
     drawLayered(v, v.data);
@@ -402,11 +419,11 @@
   // The transport buttons (Play, Pause, Step) call this: the command goes to the session at once, its
   // answer shows in the status line, and the loop asks for the frame right after.
   let queued = null;  // a command given before the session's token arrived (the page still loading)
-  stats.command = async (action) => {
+  stats.command = async (action, point) => {
     const handle = token();
     if (!handle || !server || !server.command) { queued = action; return; }
     try {
-      const reply = await server.command({ token: handle, action });
+      const reply = await server.command(point ? { token: handle, action, point } : { token: handle, action });
       if (reply) showStatus(reply);
     } catch (err) { stats.errors++; }
     if (wake) wake(); else nudged = true;

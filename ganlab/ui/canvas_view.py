@@ -71,14 +71,15 @@ def frame(query: Any) -> dict:
 
 
 def command(query: Any, request: gr.Request) -> dict:
-    """Server function called by the transport buttons: ``{"token", "action"}`` → the status right
-    after the command (``TrainingSession.quick_status``); the page asks for the frame next."""
+    """Server function called by the transport buttons (``{"token", "action"}``) and by clicks on a view
+    that takes them (``{"token", "action", "point": [x, y]}``) → the status right after the command
+    (``TrainingSession.quick_status``); the page asks for the frame next."""
     if not isinstance(query, dict):
         return {"key": "", "playing": False, "status": "⚠ bad command"}
     session = find(str(query.get("token", "")))
     if session is None:
         return GONE
-    session.command(str(query.get("action", "")), getattr(request, "session_hash", None))
+    session.command(str(query.get("action", "")), getattr(request, "session_hash", None), query.get("point"))
     return session.quick_status()
 
 

@@ -174,8 +174,9 @@ class TrainingSession:
             self.message = message
         self.measure_now()
 
-    def command(self, action: str, page: str | None = None) -> None:
-        """A transport button: ``play``, ``pause`` or ``step`` (one half-iteration, when paused)."""
+    def command(self, action: str, page: str | None = None, point: Any = None) -> None:
+        """A transport button: ``play``, ``pause`` or ``step`` (one half-iteration, when paused). ``point``:
+        where a click on a view landed, for tabs whose views take clicks (they override this)."""
         if action == "play":
             self.start(page=page)
         elif action == "pause":

@@ -35,7 +35,8 @@ MAX_POINTS = 300  # points per chart series sent to the browser
 ARROW_SHARE = 0.12  # the longest arrow is this share of the window width
 
 
-def _css(stops: np.ndarray) -> list[str]:
+def css_colours(stops: np.ndarray) -> list[str]:
+    """A colour scale's stops (rows of RGB) as CSS colours."""
     return ["#%02x%02x%02x" % tuple(int(v) for v in row) for row in stops]
 
 
@@ -78,7 +79,7 @@ def layered_view(frame: Frame, layers: Sequence[str] = LAYERS, title: str = "", 
         values = np.nan_to_num(np.asarray(frame.surface, dtype=np.float32)[::-1], nan=0.0)
         panel["surface"] = {"rows": rows, "cols": cols, "rgba": packed(rgba, "u1"),
                             "values": packed(values), "low": lo, "high": hi,
-                            "scale": _css(PROBABILITY_STOPS if probability else SCORE_STOPS),
+                            "scale": css_colours(PROBABILITY_STOPS if probability else SCORE_STOPS),
                             "label": "D(x)" if probability else "f(x)"}
     if "real" in layers:
         panel["real"] = packed(frame.real)

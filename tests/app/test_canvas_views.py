@@ -17,7 +17,7 @@ import time
 import pytest
 from conftest import ROOT
 
-TABS = {"toy": None, "cmp": "Critic vs Discriminator", "img": "MNIST"}
+TABS = {"toy": None, "cmp": "Critic vs Discriminator", "dyn": "Game dynamics", "img": "MNIST"}
 PLAY_SECONDS = 20
 LONG_TASKS = """() => { window.__longTasks = 0;
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks += e.duration; })
@@ -77,7 +77,8 @@ def _play(browser, app_url, prefix: str, throttle: float) -> dict:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
     page.evaluate(LONG_TASKS)
     page.click(f"#{prefix}-play")
-    page.wait_for_function(f"/step [1-9]/.test(document.querySelector('{status}').innerText)", timeout=60000)
+    page.wait_for_function(f"/(step|iteration) [1-9]/.test(document.querySelector('{status}').innerText)",
+                           timeout=60000)
     frames0, start = _frames(page, prefix), time.perf_counter()
     slowest_read = 0.0
     while time.perf_counter() - start < PLAY_SECONDS:
