@@ -85,6 +85,15 @@ class LiveTab:
         self.view_id = f"{self.prefix}-live"
 
     # ------------------------------------------------------------------ layout
+    def preset_picker(self, presets: dict[str, Any], start_key: str,
+                      extra: Sequence[tuple[str, str]] = ()) -> tuple[gr.Dropdown, gr.Markdown]:
+        """The preset menu (the presets' titles, then ``extra`` (title, key) choices) and the line under it
+        that says what to watch for; hand both to ``wire``."""
+        choices = [(p.title, p.key) for p in presets.values()] + list(extra)
+        menu = gr.Dropdown(choices, value=start_key, label="preset", elem_id=f"{self.prefix}-preset")
+        watch = gr.Markdown(f"*Watch for:* {presets[start_key].watch_for}", elem_id=f"{self.prefix}-watch")
+        return menu, watch
+
     def transport(self) -> None:
         """The Play / Pause / Step / Reset row."""
         with gr.Row():

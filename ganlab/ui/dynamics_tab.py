@@ -35,9 +35,7 @@ def build(app: gr.Blocks) -> None:
     tab = LiveTab("dyn", CONTROLS, lambda config, page: DynamicsSession(config, page), START.config)
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            preset = gr.Dropdown([(p.title, p.key) for p in GAME_PRESETS.values()], value=START.key,
-                                 label="preset", elem_id="dyn-preset")
-            watch = gr.Markdown(f"*Watch for:* {START.watch_for}", elem_id="dyn-watch")
+            preset, watch = tab.preset_picker(GAME_PRESETS, START.key)
             tab.transport()
             speed = gr.Radio(list(SPEEDS), value="4 updates a frame", label="speed", elem_id="dyn-speed")
             tab.widgets([c.name for c in CONTROLS[:4]])

@@ -41,9 +41,7 @@ def build(app: gr.Blocks) -> None:
     tab = images_controller()
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            preset = gr.Dropdown([(p.title, p.key) for p in IMAGE_PRESETS.values()], value=START_PRESET.key,
-                                 label="preset", elem_id="img-preset")
-            watch = gr.Markdown(f"*Watch for:* {START_PRESET.watch_for}", elem_id="img-watch")
+            preset, watch = tab.preset_picker(IMAGE_PRESETS, START_PRESET.key)
             tab.transport()
             with gr.Accordion("objective and training (applied live)", open=True):
                 tab.widgets([c.name for c in TRAINING])

@@ -61,9 +61,7 @@ def build(app: gr.Blocks) -> None:
     tab, start = toy_controller(), get_preset(DEFAULT_PRESET)
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            preset = gr.Dropdown([(p.title, p.key) for p in PRESETS.values()] + [("Drawn distribution", DRAWN)],
-                                 value=start.key, label="preset", elem_id="toy-preset")
-            watch = gr.Markdown(f"*Watch for:* {start.watch_for}", elem_id="toy-watch")
+            preset, watch = tab.preset_picker(PRESETS, start.key, [("Drawn distribution", DRAWN)])
             tab.transport()
             speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
             layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
