@@ -52,3 +52,24 @@ def mode_coverage(samples, centers, std: float, threshold: float = 3.0) -> ModeC
         mode_kl = float((p[nz] * torch.log(p[nz] * k)).sum())
     return ModeCoverage(int((counts > 0).sum()), k, n_hq / len(x), counts.tolist(), mode_kl)
 
+
+
+def mode_swings(shares, high: float = 0.3, low: float = 0.05) -> int:
+    """How often the generator came back to a mode: the most times any one mode's share of the samples
+    rose to ``high`` or more after having fallen to ``low`` or less (its first rise counts too).
+
+    ``shares`` is (measurements, modes). A generator that settles counts at most 1 per mode; one that
+    hops from mode to mode, the game's cycle made visible, counts a rise on every return."""
+    shares = np.asarray(shares, dtype=np.float64)
+    if shares.ndim != 2 or not len(shares):
+        return 0
+    best = 0
+    for series in shares.T:
+        rises, above = 0, False
+        for value in series:
+            if value >= high and not above:
+                rises, above = rises + 1, True
+            elif value <= low:
+                above = False
+        best = max(best, rises)
+    return best

@@ -59,6 +59,7 @@ class ToyRun:
     history: dict[str, list] = field(init=False)
     metrics: dict[str, list] = field(init=False)
     last_mode_counts: list[int] | None = field(init=False, default=None)
+    mode_shares: list[list[float]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.reset(self.config)
@@ -80,6 +81,7 @@ class ToyRun:
         self.config = experiment.config
         self.history = {k: [] for k in HISTORY_KEYS}
         self.metrics = {k: [] for k in METRIC_KEYS}
+        self.mode_shares = []  # per measurement: each mode's share of the samples (high quality, of all drawn)
         self.last_mode_counts = None
         self._pending_d: list | None = None  # step mode: D has stepped, G has not
         seed = self.config.seed
@@ -174,4 +176,6 @@ class ToyRun:
             value = out.get(key)
             self.metrics[key].append(None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value)
         self.last_mode_counts = out.get("mode_counts")
+        if self.last_mode_counts is not None:
+            self.mode_shares.append([c / len(fake) for c in self.last_mode_counts])
         return out

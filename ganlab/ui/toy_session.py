@@ -9,7 +9,7 @@ from ganlab.toy.experiment import toy_cost
 from ganlab.toy.run import Frame, ToyRun
 from ganlab.ui import capacity
 from ganlab.ui.training_session import TrainingSession
-from ganlab.viz.panels import bars_panel, layered_view, toy_charts
+from ganlab.viz.panels import bars_panel, layered_view, mode_strip, toy_charts
 
 FILM_FRAMES = 150  # the GIF keeps the last 150 frames (30 s of play at 5 frames/s)
 VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is real (green = real, purple = fake), or "
@@ -18,6 +18,9 @@ VIEW_CAPTION = ("**Colour**: the discriminator's belief D(x) that a point is rea
                 "image of a grid in latent space, how G folds the plane. Click a legend entry to hide its layer; "
                 "hover for D(x).")
 BARS_CAPTION = "Mode collapse at a glance: high-quality samples per mode. Equal bars = every mode gets its share."
+STRIP_CAPTION = ("The same bars over time, one row per mode (darker: more of the samples). A band that stays put is "
+                 "a settled generator; one that jumps from row to row is the game cycling: G flees to another mode "
+                 "as soon as D has learned the last one (the Game dynamics tab shows why).")
 
 
 class ToySession(TrainingSession):
@@ -82,6 +85,10 @@ class ToySession(TrainingSession):
             dist = run.experiment.distribution
             counts = run.last_mode_counts if dist.has_modes else None
             panels.append(bars_panel(counts, "samples per mode (high quality only)", "bars", caption=BARS_CAPTION))
+            if dist.has_modes:
+                steps = run.metrics["step"][-len(run.mode_shares):] if run.mode_shares else []
+                shares = run.mode_shares or [[0.0] * len(dist.centers)]  # nothing measured yet: a blank strip
+                panels.append(mode_strip(steps, shares, caption=STRIP_CAPTION))
             critic = run.experiment.trainer.objective.is_critic
             panels += toy_charts(run.history, run.metrics, critic, len(dist.centers) if dist.has_modes else None)
         return panels

@@ -233,6 +233,23 @@ def bars_panel(counts: Sequence[int] | None, title: str, key: str = "bars", labe
             "empty": "" if counts else "this distribution has no modes to count"}
 
 
+def mode_strip(steps: Sequence[int], shares: Sequence[Sequence[float]], key: str = "strip", caption: str = "",
+               columns: int = 300, row_height: int = 10) -> dict:
+    """Each mode's share of the samples over training as a heat strip: one row per mode, one column per
+    measurement (at most ``columns``, evenly spaced), white for none and dark purple for half or more.
+    A generator that hops from mode to mode draws a band that moves from row to row."""
+    data = np.asarray(shares, dtype=np.float64)
+    if data.ndim != 2 or not len(data):
+        data = np.zeros((1, 1))
+    keep = np.unique(np.linspace(0, len(data) - 1, min(columns, len(data))).round().astype(int))
+    grid = np.clip(data[keep].T / 0.5, 0.0, 1.0)  # (modes, columns)
+    white, dark = np.array([255.0, 255.0, 255.0]), np.array([84.0, 39.0, 143.0])
+    pixels = (white + (dark - white) * grid[..., None]).astype(np.uint8)
+    pixels = np.repeat(np.repeat(pixels, row_height, axis=0), max(1, 600 // len(keep)), axis=1)
+    last = int(steps[-1]) if len(steps) else 0
+    return image_panel(pixels, f"each mode's share of the samples, steps 0–{last:,} (a row per mode)", key, caption)
+
+
 def png_data_url(pixels: np.ndarray) -> str:
     """A uint8 grey (H, W) or RGB (H, W, 3) array as a ``data:image/png`` URL."""
     buffer = io.BytesIO()

@@ -51,3 +51,12 @@ def test_evaluate_real_against_real_is_near_perfect():
     assert 0 < out["w1"] < 0.15 and out["grid_js"] < 0.1
     shifted = evaluate_toy_samples(a + np.array([3.0, 0.0]), b, ring)
     assert abs(shifted["w1"] - 3.0) < 0.15 and shifted["modes_covered"] < 8
+
+
+def test_mode_swings_counts_returns_to_a_mode():
+    from ganlab.metrics.modes import mode_swings
+
+    settled = [[0.5, 0.0], [0.6, 0.0], [0.55, 0.0]]
+    hopping = [[0.5, 0.0], [0.0, 0.5], [0.4, 0.0], [0.0, 0.6], [0.5, 0.01]]
+    assert mode_swings(settled) == 1 and mode_swings(hopping) == 3 and mode_swings([]) == 0
+    assert mode_swings([[0.5], [0.2], [0.5]]) == 1  # 0.2 is not a fall below 5%: the same visit

@@ -114,7 +114,7 @@ def test_charts_travel_at_most_once_a_second_while_playing():
         counts.append(len(frame["panels"]))
         time.sleep(0.1)
     session.close()
-    assert counts.count(1) >= 5 and max(counts) == 8  # view only, or view + bars + 6 charts
+    assert counts.count(1) >= 5 and max(counts) == 9  # view only, or view + bars + mode strip + 6 charts
 
 
 def test_a_page_that_stops_asking_pauses_its_run_and_frees_the_slot(monkeypatch):
