@@ -8,7 +8,7 @@
   if (!root || root.__ganlab) return;
   const PERIOD = Number(root.dataset.period || 200);  // ms: the fastest pace (while playing)
   const IDLE = 1000, HIDDEN = 1000, RETRY = 2000;
-  const stats = { frames: 0, errors: 0, titles: {} };  // read by the browser tests
+  const stats = { frames: 0, errors: 0, titles: {}, planes: {} };  // read by the browser tests
   root.__ganlab = stats;
   const statusBox = root.querySelector(".gl-status");
   const panelsBox = root.querySelector(".gl-panels");
@@ -121,10 +121,11 @@
     unpack(p);
     const width = Math.min(v.box.clientWidth || 520, 560);
     const { ctx, w, h } = context(v, width + (p.axes ? 54 : 40));
-    const L = 34, R = 64, T = 24, B = 46, size = Math.min(w - L - R, h - T - B);
+    const L = p.axes ? 46 : 34, R = 64, T = 24, B = p.axes ? 60 : 46, size = Math.min(w - L - R, h - T - B);
     const [x0, x1, y0, y1] = p.window;
     const X = (x) => L + (x - x0) / (x1 - x0) * size, Y = (y) => T + (y1 - y) / (y1 - y0) * size;
     v.map = { L, T, size, x0, x1, y0, y1 };
+    stats.planes[p.key] = { L, T, size, x0, x1, y0, y1 };  // where the plane is on the canvas (the browser tests)
     ctx.fillStyle = "#fff"; ctx.fillRect(L, T, size, size);
     const on = (k) => p[k] !== undefined && !v.hidden.has(k);
     if (on("surface")) {

@@ -102,7 +102,7 @@ class DynamicsSession(TrainingSession):
     def panels(self, frames: list, charts: bool) -> list[dict]:
         path = frames[0]
         config = self.run.config
-        panels = [phase_portrait(config, path, f"iteration {self.run.step} · {describe(config)}")]
+        panels = [phase_portrait(config, path, f"iteration {self.run.step}")]
         if charts:
             jac = update_jacobian(config)
             flows = eigenvalues(config)
@@ -122,7 +122,7 @@ class DynamicsSession(TrainingSession):
                                          "= 1, circles it" if rho < 1 + 1e-9 else "> 1, moves away"))
         flows = eigenvalues(config)
         lam = "undefined (the penalty's kink at ψ = 0)" if flows is None else ", ".join(_complex(z) for z in flows)
-        parts = [f"**iteration {self.run.step}**", f"(θ, ψ) = ({x[0]:+.4f}, {x[1]:+.4f})",
+        parts = [f"**iteration {self.run.step}** of {describe(config)}", f"(θ, ψ) = ({x[0]:+.4f}, {x[1]:+.4f})",
                  f"distance **{np.hypot(*x):.4g}**", f"spectral radius {verdict}", f"continuous eigenvalues {lam}"]
         return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")
 

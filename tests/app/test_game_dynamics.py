@@ -27,8 +27,9 @@ def test_play_a_preset_click_a_start_point_and_read_the_spectral_radius(app_url,
     page.wait_for_function("document.querySelector('#dyn-status').innerText.includes('paused')", timeout=5000)
     canvas = page.locator("#dyn-live .gl-layered canvas").first
     box = canvas.bounding_box()
-    # the plane is the square right of a 34-px margin below a 24-px title: click its upper-left quarter
-    page.mouse.click(box["x"] + 34 + 0.25 * (box["width"] - 98), box["y"] + 24 + 0.25 * (box["width"] - 98))
+    plane = page.evaluate("document.querySelector('#dyn-live .gl-live').__ganlab.planes.phase")
+    # a quarter of the way in from the plane's upper-left corner: θ negative, ψ positive
+    page.mouse.click(box["x"] + plane["L"] + 0.25 * plane["size"], box["y"] + plane["T"] + 0.25 * plane["size"])
     page.wait_for_function("document.querySelector('#dyn-status').innerText.includes('start point')", timeout=5000)
     theta, psi = (float(v) for v in re.search(r"\(θ, ψ\) = \(([-+0-9.]+), ([-+0-9.]+)\)", _status(page)).groups())
     assert theta < 0 < psi  # upper left: θ negative, ψ positive
