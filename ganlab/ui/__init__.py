@@ -4,6 +4,12 @@ from __future__ import annotations
 import os
 
 
+# (label, id): the app's tabs, left to right; ganlab.ui.<id>_tab builds each
+TABS = [("Toy 2D", "toy"), ("Critic vs Discriminator", "compare"), ("Game dynamics", "dynamics"),
+        ("MNIST", "images"), ("Latent space", "latent"), ("Divergences & transport", "divergences"),
+        ("Building blocks", "blocks")]
+
+
 def build_app():
     """The multi-tab ganlab app (``gradio.Blocks``), queued: no limit on concurrent events, since
     each session's work is its own, and an idle queue that polls gently (``capacity.calm_queue``)."""
@@ -11,16 +17,18 @@ def build_app():
 
     from ganlab.ui import (
         blocks_tab,
+        canvas_view,
         capacity,
         compare_tab,
         divergences_tab,
         dynamics_tab,
         images_tab,
         latent_tab,
-        canvas_view,
         presenter,
         toy_tab,
     )
+    builders = {"toy": toy_tab, "compare": compare_tab, "dynamics": dynamics_tab, "images": images_tab,
+                "latent": latent_tab, "divergences": divergences_tab, "blocks": blocks_tab}
 
     # Each session trains in its own worker thread; one intra-op thread each keeps small
     # networks fast and lets sessions (and the browser, on a laptop) share the cores fairly.
@@ -37,14 +45,11 @@ def build_app():
                                      elem_id="presenter-toggle", scale=0, min_width=260)
         presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
         app.load(None, None, presenting, js=presenter.FROM_URL)
-        tabs = [("Toy 2D", "toy", toy_tab), ("Critic vs Discriminator", "compare", compare_tab),
-                ("Game dynamics", "dynamics", dynamics_tab),
-                ("MNIST", "images", images_tab), ("Latent space", "latent", latent_tab),
-                ("Divergences & transport", "divergences", divergences_tab), ("Building blocks", "blocks", blocks_tab)]
-        with gr.Tabs():
-            for label, tab_id, module in tabs:
+        # tabs wrap onto a second row on a narrow screen instead of hiding in a menu
+        with gr.Tabs(overflow_behavior="wrap"):
+            for label, tab_id in TABS:
                 with gr.Tab(label, id=tab_id):
-                    module.build(app)
+                    builders[tab_id].build(app)
         app.unload(canvas_view.page_closed)
     app.queue(default_concurrency_limit=None)
     capacity.calm_queue(app)

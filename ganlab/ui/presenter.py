@@ -11,7 +11,6 @@ ADVANCED = ["advanced"]
 
 CSS = """
 body.presenter .gradio-container { zoom: 1.3; }
-body.presenter .tab-wrapper { zoom: 0.77; }  /* the tab bar at its normal size: every tab stays in view */
 body.presenter .advanced { display: none !important; }
 body.presenter .prose, body.presenter .prose p { font-size: 1.1rem; }
 """
