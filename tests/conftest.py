@@ -98,3 +98,20 @@ def _close_pages(request):
     if "browser" in request.fixturenames:
         for context in list(request.getfixturevalue("browser").contexts):
             context.close()
+
+
+_MARGINS: list[str] = []
+
+
+@pytest.fixture
+def margin():
+    """``margin(text)`` records a measured margin (a measurement against its bar), printed in the
+    suite's summary even when the test passes, so a CI log shows how close each bar was."""
+    return _MARGINS.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _MARGINS:
+        terminalreporter.section("measured margins")
+        for line in _MARGINS:
+            terminalreporter.write_line(line)
