@@ -17,6 +17,7 @@ import time
 import torch
 import torch.nn.functional as F
 
+from ganlab.errors import GanlabError
 from ganlab.toy.config import ToyConfig
 from ganlab.toy.experiment import ToyExperiment, build_toy_networks
 from ganlab.toy.presets import recommended
@@ -143,6 +144,44 @@ def bench_toy(objectives=None, seconds: float = 2.0, repeats: int = 3, trainer_t
     finally:
         torch.set_num_threads(default_threads)
     return rows
+
+
+def bench_lanes(preset: str = "road-to-wgan-gp", seconds: float = 5.0) -> dict:
+    """Generator steps/s of a lane preset trained in lockstep as the Compare losses tab trains it
+    (``toy.lanes.advance_in_lockstep``, slices of 0.05 s, lockstep batches, one thread), against the
+    same lanes' trainers stepped one after another with their own random streams (the baseline): the
+    ratio is what lockstep costs. Also each lane's milliseconds per generator step."""
+    from ganlab.toy.lanes import LANE_PRESETS, advance_in_lockstep, lane_runs
+
+    if preset not in LANE_PRESETS:
+        raise GanlabError(f"unknown lane preset '{preset}'; choose one of: {', '.join(LANE_PRESETS)}")
+    settings = LANE_PRESETS[preset].config
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        runs = lane_runs(settings, view_points=150, arrow_points=30)
+        advance_in_lockstep(runs, 0.2)  # warm-up
+        steps, taken, start = 0, [0.0] * len(runs), time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            n, dt = advance_in_lockstep(runs, 0.05 / len(runs))
+            steps, taken = steps + n, [a + b for a, b in zip(taken, dt)]
+        lockstep = steps / (time.perf_counter() - start)
+        trainers = [ToyExperiment(config, "cpu").trainer for config in settings.configs()]
+        with flush_denormals():
+            alone = [_rate(t.step, seconds / len(trainers), 1) for t in trainers]
+    finally:
+        torch.set_num_threads(threads)
+    baseline = 1.0 / sum(1.0 / r for r in alone)  # every lane one step, one after another
+    return {"preset": preset, "lanes": [chosen.name for _, chosen in settings.active],
+            "lockstep_steps_per_second": round(lockstep, 1), "baseline_steps_per_second": round(baseline, 1),
+            "ratio": round(lockstep / baseline, 3), "ms_per_step": [round(1000 * t / max(steps, 1), 3) for t in taken]}
+
+
+def describe_lanes(row: dict) -> str:
+    lanes = ", ".join(f"{name} {ms:.2f} ms" for name, ms in zip(row["lanes"], row["ms_per_step"]))
+    return (f"{row['preset']}: {row['lockstep_steps_per_second']:.0f} generator steps/s for every lane in lockstep, "
+            f"{row['baseline_steps_per_second']:.0f} one after another ({row['ratio']:.2f}×); per step: {lanes}\n"
+            f"{machine_line()}")
 
 
 def format_table(rows: list[dict]) -> str:

@@ -310,13 +310,16 @@ def cmd_bench(args) -> int:
             raise GanlabError(f"epoch: batch must be 1–4096 and images 1–10,000,000, got {args.batch} and {args.images}")
         result = bench.bench_epoch(args.arch, args.batch, args.images, args.device, args.precision)
         text = bench.describe_epoch(result)
+    elif args.what == "lanes":
+        result = bench.bench_lanes(args.preset or "road-to-wgan-gp", args.seconds)
+        text = bench.describe_lanes(result)
     elif args.what == "toy":
         rows = bench.bench_toy(objectives=args.objectives.split(",") if args.objectives else None,
                                seconds=args.seconds, repeats=args.repeats,
                                presets=args.preset.split(",") if args.preset else None)
         result, text = {"rows": rows}, bench.describe_toy(rows)
     else:
-        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, images, epoch, latent")
+        raise GanlabError(f"unknown benchmark '{args.what}'; available: toy, lanes, images, epoch, latent")
     print(json.dumps({"benchmark": args.what, "machine": machine_description(), **result}) if args.json else text)
     return 0
 
@@ -375,11 +378,51 @@ def cmd_dynamics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_parser(sub) -> None:
+    from ganlab.toy.presets import RECOMMENDED_STEPS
+
+    c = sub.add_parser("compare", help="the loss table: several objectives on one toy set over many seeds")
+    c.add_argument("--data", default="ring8", help="ring8 (default), grid25 or another toy set")
+    c.add_argument("--objectives", default="nonsaturating,wgan-gp,hinge,lsgan,r3gan",
+                   help="comma-separated objectives, each with its recommended setting")
+    c.add_argument("--seeds", default="0-9", help="0-9 (default) or 0,3,5")
+    c.add_argument("--steps", type=int, default=RECOMMENDED_STEPS, help=f"generator steps per run (default {RECOMMENDED_STEPS})")
+    c.add_argument("--eval-samples", type=int, default=2500, help="generator samples for the metrics")
+    c.add_argument("--workers", type=int, default=2, help="runs at once, one thread each (default 2)")
+    c.add_argument("--json", action="store_true", help="end with one JSON line: the rows, every run, the CPU")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Every objective × seed with the same budget; a markdown table (stdout), progress on stderr."""
+    from ganlab.toy.loss_table import compare_losses, markdown_table, parse_seeds
+    from ganlab.training.device import cpu_model
+
+    objectives = [o.strip() for o in args.objectives.split(",") if o.strip()]
+    if not objectives:
+        raise GanlabError("objectives: name at least one, e.g. nonsaturating,wgan-gp")
+    if not 1 <= args.workers <= 64 or not 1 <= args.eval_samples <= 100_000:
+        raise GanlabError("workers must be 1–64 and eval-samples 1–100000")
+    seeds = parse_seeds(args.seeds)
+
+    def progress(done: int, total: int, run: dict) -> None:
+        modes = f"{run['modes_covered']}/{run['modes_total']} modes, " if run["modes_total"] else ""
+        print(f"[{done}/{total}] {run['objective']} seed {run['seed']}: {modes}W1 {run['w1']:.3f} "
+              f"({run['seconds']:.1f} s)", file=sys.stderr, flush=True)
+
+    rows, runs = compare_losses(args.data, objectives, seeds, args.steps, args.eval_samples, args.workers, progress)
+    cpu = cpu_model()
+    print(markdown_table(rows, args.data, args.steps, cpu))
+    if args.json:
+        print(json.dumps({"data": args.data, "steps": args.steps, "cpu": cpu, "rows": rows, "runs": runs}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ganlab", description="ganlab: a laboratory for generative adversarial networks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _toy_parser(sub)
     _dynamics_parser(sub)
+    _compare_parser(sub)
     sub.add_parser("presets", help="list the lecture presets (toy, image and game dynamics)")
     im = sub.add_parser("images", help="train a DCGAN on MNIST / Fashion-MNIST and measure it "
                         "(also under torchrun: --batch is then the global batch)")
@@ -433,7 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--seed", type=int, default=0)
     sm.add_argument("--out", required=True, help="the PNG to write")
     b = sub.add_parser("bench", help="measure training speed against a plain PyTorch loop")
-    b.add_argument("what", help="toy, images, epoch or latent")
+    b.add_argument("what", help="toy, lanes, images, epoch or latent")
     b.add_argument("--images", type=int, default=60_000, help="epoch: images per epoch")
     b.add_argument("--device", default="auto", help="epoch: auto, cpu or cuda")
     b.add_argument("--arch", default="seed004", help="images: dcgan, seed004 or mlp")
@@ -441,7 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--precision", default="auto",
                    help="images: ganlab's precision (auto: bf16 where the CPU has native bf16); the plain loop is fp32")
     b.add_argument("--objectives", help="comma-separated subset (default: all)")
-    b.add_argument("--preset", help="toy: time lecture presets instead (comma-separated, see `presets`)")
+    b.add_argument("--preset", help="toy: time lecture presets instead (comma-separated, see `presets`); "
+                   "lanes: the lane preset (default road-to-wgan-gp)")
     b.add_argument("--seconds", type=float, default=2.0, help="timing window per measurement")
     b.add_argument("--repeats", type=int, default=3, help="alternating repeats; the median is reported")
     b.add_argument("--json", action="store_true")
@@ -456,7 +500,8 @@ def console() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"toy": cmd_toy, "presets": cmd_presets, "bench": cmd_bench, "classifier": cmd_classifier,
-                "images": cmd_images, "evaluate": cmd_evaluate, "sample": cmd_sample, "dynamics": cmd_dynamics}
+                "images": cmd_images, "evaluate": cmd_evaluate, "sample": cmd_sample, "dynamics": cmd_dynamics,
+                "compare": cmd_compare}
     try:
         return handlers[args.command](args)
     except GanlabError as exc:

@@ -115,3 +115,26 @@ def test_bench_json_names_the_machine_and_the_precision(capsys):
     assert row["plain_gflop_per_image"] > row["gflop_per_image"] and 0 < row["plain_fraction_of_fp32_matmul_peak"] < 1.5
     assert abs(row["ganlab_gflops"] - row["gflop_per_image"] * row["ganlab_images_per_second"]) < 0.05 * row["ganlab_gflops"] + 0.2
     assert main(["bench", "images", "--precision", "fp16"]) == 2
+
+
+def test_compare_prints_the_loss_table_and_one_json_row_per_method():
+    out = subprocess.run([sys.executable, "-m", "ganlab", "compare", "--data", "grid25", "--objectives",
+                          "nonsaturating,hinge", "--seeds", "0-1", "--steps", "30", "--eval-samples", "300", "--json"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert [r["method"] for r in result["rows"]] == ["nonsaturating", "hinge"] and result["cpu"]
+    for row in result["rows"]:
+        assert row["runs"] == 2 and row["seeds"] == [0, 1] and row["modes_total"] == 25
+        for key in ("modes_covered", "hq_fraction", "w1", "mode_kl", "seconds"):
+            assert f"{key}_mean" in row and f"{key}_std" in row
+        runs = [r for r in result["runs"] if r["objective"] == row["method"]]
+        assert row["w1_mean"] == pytest.approx(sum(r["w1"] for r in runs) / 2)
+    assert "| nonsaturating |" in out.stdout and "seeds 0, 1" in out.stdout
+    assert "[4/4]" in out.stderr  # progress, one line per run
+
+
+def test_compare_refuses_bad_seeds_in_one_line():
+    out = subprocess.run([sys.executable, "-m", "ganlab", "compare", "--seeds", "nine"], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 2 and out.stderr.strip().startswith("error: seeds must look like 0-9")

@@ -20,6 +20,7 @@ from ganlab.toy.evaluation import evaluate_toy_samples
 from ganlab.training.cost import StepCost, step_cost
 from ganlab.training.fast.denormals import flush_denormals
 from ganlab.training.lipschitz import PENALTIES
+from ganlab.training.lockstep import LockstepDraws
 from ganlab.training.device import hidden_dtype, pick_device
 from ganlab.training.priors import Prior
 from ganlab.training.seeding import seeded
@@ -44,16 +45,18 @@ def toy_cost(config: ToyConfig) -> StepCost:
 
 
 class ToyExperiment:
-    """Config + distribution + trainer, with evaluation on a fixed seed."""
+    """Config + distribution + trainer, with evaluation on a fixed seed. ``lockstep``: batches keyed by
+    their place in the loop (``training.lockstep``), shared with every lockstep run of the same seed."""
 
-    def __init__(self, config: ToyConfig, device: str | torch.device = "auto"):
+    def __init__(self, config: ToyConfig, device: str | torch.device = "auto", lockstep: bool = False):
         self.config = config
         self.device = pick_device(device) if isinstance(device, str) else device
         self.distribution: ToyDistribution = get_toy(config.data, config.points)
         self.prior = Prior(config.prior, config.latent_dim)
         g, d = build_toy_networks(config, self.device)
         dist = self.distribution
-        self.trainer = Trainer(g, d, lambda n, gen: dist.sample(n, gen), self.prior, config, self.device)
+        draws = LockstepDraws(config.seed, self.device) if lockstep else None
+        self.trainer = Trainer(g, d, lambda n, gen: dist.sample(n, gen), self.prior, config, self.device, draws=draws)
         self.seconds = 0.0  # wall time spent in train()
 
     @property

@@ -55,6 +55,7 @@ class ToyRun:
     grid: int = 40
     measure_points: int = 1000
     w1_points: int = 300
+    lockstep: bool = False  # batches shared with other lockstep runs of the seed (``training.lockstep``)
     experiment: ToyExperiment = field(init=False)
     history: dict[str, list] = field(init=False)
     metrics: dict[str, list] = field(init=False)
@@ -67,7 +68,7 @@ class ToyRun:
     # ------------------------------------------------------------------ lifecycle
     def reset(self, config: ToyConfig | None = None) -> None:
         """Fresh networks (from ``config`` if given), empty history, fixed view samples."""
-        self.start(ToyExperiment(config or self.config, self.device))
+        self.start(ToyExperiment(config or self.config, self.device, self.lockstep))
 
     def load(self, path: str) -> None:
         """Continue from a saved run (``checkpoints.save_toy``); history starts empty at its step."""
@@ -151,18 +152,30 @@ class ToyRun:
                                                 self.grid, exp.device, m)
         fake = trainer.generate(len(self._z_view), z=self._z_view)
         tails = fake[: self.arrow_points // m * m]
-        partners = None
-        if arrows and trainer.objective.relativistic:  # each fake's real partner, from the points on view
-            real = torch.as_tensor(self._real_view, dtype=tails.dtype, device=tails.device)
-            partners = real.repeat(-(-len(tails) // len(real)), 1)
-        field_ = (generator_gradient_field(trainer.discriminator, trainer.objective, tails, partners, m)
-                  if arrows else tails * 0)
+        field_ = self._gradient_field(tails) if arrows else tails * 0
         grid = generator_manifold(trainer.generator, exp.prior, 15, exp.device).numpy() if manifold else None
         return Frame(self.step, dist.window, xs.numpy(), ys.numpy(), surface.numpy(),
                      "probability" if trainer.objective.outputs_probability else "score",
                      self._real_view, fake.double().cpu().numpy(), tails.double().cpu().numpy(),
                      field_.double().cpu().numpy(), grid, self.last_mode_counts,
                      "discriminator stepped; generator next" if self._pending_d is not None else "")
+
+    def _gradient_field(self, tails: torch.Tensor) -> torch.Tensor:
+        """−∂L_G/∂x at the generated points ``tails`` (a relativistic loss pairs each with a real point
+        from those on view)."""
+        trainer = self.experiment.trainer
+        partners = None
+        if trainer.objective.relativistic:
+            real = torch.as_tensor(self._real_view, dtype=tails.dtype, device=tails.device)
+            partners = real.repeat(-(-len(tails) // len(real)), 1)
+        return generator_gradient_field(trainer.discriminator, trainer.objective, tails, partners, trainer.settings.pack)
+
+    def gradient_at_fakes(self, n: int = 200) -> float:
+        """The mean length ‖−∂L_G/∂x‖ of the generator's gradient at n fixed fakes (G of the first n
+        evaluation latents): how hard the discriminator's verdict pushes the generated points."""
+        m = self.experiment.trainer.settings.pack
+        fake = self.experiment.trainer.generate(n, z=self._z_eval[: n // m * m])
+        return float(self._gradient_field(fake).norm(dim=1).mean())
 
     def measure(self) -> dict:
         """Modes covered, high-quality fraction, exact W1 (POT) and grid JS at this step; appended to ``metrics``."""

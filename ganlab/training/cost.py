@@ -1,7 +1,7 @@
 """What one training iteration will cost, worked out before any weight exists.
 
 The networks are built on PyTorch's ``meta`` device (shapes, no memory) and one forward pass of each
-is counted with ``FlopCounterMode`` (2 FLOP per multiply-add of every matrix product and convolution).
+is counted with PyTorch's FLOP formulas (2 FLOP per multiply-add of every matrix product and convolution).
 With F_G and F_D the forward FLOPs per sample, B the batch, k the discriminator steps and m the pack
 size (D sees B/m inputs of m samples), a backward pass costing about twice its forward pass, and a
 gradient penalty (GP, R1, R2) costing about one more forward and backward of D:
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils.flop_counter import flop_registry
 
 COPIES_PER_PARAMETER = 7
 
@@ -42,20 +44,36 @@ class StepCost:
 def forward_cost(net: nn.Module, example: torch.Tensor) -> tuple[float, int]:
     """(FLOPs, activation numbers) of one forward pass of ``net`` on ``example`` (meta tensors welcome):
     the FLOPs of its matrix products and convolutions, and the sizes of all its layers' outputs."""
-    from torch.utils.flop_counter import FlopCounterMode
-
     sizes: list[int] = []
     def record(_module, _inputs, out) -> None:
         sizes.append(out.numel() if isinstance(out, torch.Tensor) else 0)
 
     hooks = [m.register_forward_hook(record) for m in net.modules() if not list(m.children())]
     try:
-        with FlopCounterMode(display=False) as counter, torch.no_grad():
+        with _FlopCount() as counter, torch.no_grad():
             net(example)
     finally:
         for hook in hooks:
             hook.remove()
-    return float(counter.get_total_flops()), sum(sizes)
+    return float(counter.flops), sum(sizes)
+
+
+class _FlopCount(TorchDispatchMode):
+    """Counts FLOPs with PyTorch's formulas (``flop_counter.flop_registry``) in this thread only.
+    (``FlopCounterMode`` itself also tracks modules with *global* hooks: a student sizing a network
+    then broke another session's ``autograd.grad`` in another thread.)"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flops = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        formula = flop_registry.get(func._overloadpacket)
+        if formula is not None:
+            self.flops += formula(*args, **kwargs, out_val=out)
+        return out
 
 
 def step_cost(build: Callable[[], tuple[nn.Module, nn.Module]], latent: int, sample_shape: tuple[int, ...],

@@ -38,6 +38,7 @@ from ganlab.training.fast import pick_engine
 from ganlab.training.fast.flat import flatten_parameters
 from ganlab.training.fast.memory_format import keep_channels_last
 from ganlab.training.lipschitz import apply_spectral_norm, clip_weights, has_batch_norm
+from ganlab.training.lockstep import LockstepDraws
 from ganlab.training.objectives import get_objective
 from ganlab.training.optim import make_optimizer
 from ganlab.training.packing import pack
@@ -89,6 +90,8 @@ class Trainer:
     discriminator step's G(z) for the generator step; ``channels_last``: convolution kernels and
     activations in the layout oneDNN prefers on a CPU; ``grad_sync``: a torchrun job's gradient
     averager (``distributed.gradient_averager``), called once per update for the network updated.
+    ``draws``: take z and x from ``training.lockstep`` streams keyed by their place in the loop, so
+    runs that differ in method see the same batches (the loss lanes).
     """
 
     snapshot_every = 50
@@ -97,7 +100,8 @@ class Trainer:
                  prior: Prior, settings: TrainSettings, device: torch.device | str = "cpu",
                  fast: bool = True, autocast: torch.dtype | None = None, num_classes: int = 0,
                  channels_last: bool = False, share_fakes: bool = False,
-                 grad_sync: Callable[[Tensor], None] | None = None, rng_offset: int = 0):
+                 grad_sync: Callable[[Tensor], None] | None = None, rng_offset: int = 0,
+                 draws: LockstepDraws | None = None):
         self.device = torch.device(device)
         self.settings, self.num_classes, self.autocast = settings, num_classes, autocast
         self.fast, self.share_fakes, self.grad_sync = fast, share_fakes, grad_sync
@@ -113,6 +117,7 @@ class Trainer:
         self.discriminator = discriminator.to(self.device)
         self.sample_real, self.prior = sample_real, prior
         self.rng = torch.Generator(device=self.device).manual_seed(settings.seed + 1 + rng_offset)
+        self.draws = draws
         # one contiguous buffer per network: an optimiser steps one tensor, a norm is one reduction
         self.g_flat = flatten_parameters(self.generator, channels_last)
         self.d_flat = flatten_parameters(self.discriminator, channels_last)
@@ -167,6 +172,8 @@ class Trainer:
 
     # ----------------------------------------------------------------- what the engines share
     def sample_latent(self, n: int) -> Tensor:
+        if self.draws is not None:
+            return self.draws.latents(self.prior, self.step_count, n, self.settings.batch)
         return self.prior.sample(n, self.rng)
 
     def sample_labels(self, n: int, generator: torch.Generator | None = None) -> Tensor | None:
@@ -178,7 +185,10 @@ class Trainer:
 
     def real_batch(self, n: int) -> Batch:
         """x ~ p_r (with its labels y for a conditional GAN); kept as ``last_real``."""
-        out = self.sample_real(n, self.rng)
+        if self.draws is not None:
+            out = self.draws.real(self.sample_real, self.step_count, n)
+        else:
+            out = self.sample_real(n, self.rng)
         self.last_real = Batch(out[0], out[1]) if self.num_classes else Batch(out)
         return self.last_real
 
@@ -347,7 +357,7 @@ class Trainer:
         copy of G when the settings ask for one; a conditional G gets ``labels`` (default y ~ U{0..K−1})."""
         net = self.generator_ema if self.generator_ema is not None else self.generator
         if z is None:
-            z = self.prior.sample(n, generator, self.device) if generator is not None else self.sample_latent(n)
+            z = self.prior.sample(n, generator if generator is not None else self.rng, self.device)
         if self.num_classes and labels is None:
             labels = self.sample_labels(n, generator)
         net.eval()

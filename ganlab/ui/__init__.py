@@ -5,7 +5,7 @@ import os
 
 
 # (label, id): the app's tabs, left to right; ganlab.ui.<id>_tab builds each
-TABS = [("Toy 2D", "toy"), ("Critic vs Discriminator", "compare"), ("Game dynamics", "dynamics"),
+TABS = [("Toy 2D", "toy"), ("Compare losses", "compare"), ("Game dynamics", "dynamics"),
         ("MNIST", "images"), ("Latent space", "latent"), ("Divergences & transport", "divergences"),
         ("Building blocks", "blocks")]
 

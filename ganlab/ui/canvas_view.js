@@ -45,7 +45,7 @@
 
   function view(panel) {
     let v = views[panel.key];
-    if (v && v.box.isConnected && v.kind === panel.kind) return v;
+    if (v && v.box.isConnected && v.kind === panel.kind) return sized(v, panel);
     if (v) drop(v);
     const box = document.createElement("div");
     box.className = "gl-panel gl-" + panel.kind;
@@ -73,6 +73,14 @@
     views[panel.key] = v;
     box.__view = v;
     if (resized) resized.observe(box);
+    return sized(v, panel);
+  }
+
+  // A panel with a "basis" (percent of the row, e.g. one of n lanes) takes that much of the width,
+  // and wraps to the next row below 200 px.
+  function sized(v, panel) {
+    const flex = panel.basis ? "1 1 calc(" + panel.basis + "% - 10px)" : "";
+    if (v.box.style.flex !== flex) { v.box.style.flex = flex; v.box.style.minWidth = panel.basis ? "200px" : ""; }
     return v;
   }
 
@@ -180,7 +188,8 @@
       ctx.save(); ctx.translate(9, T + size / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(p.axes[1], 0, 0); ctx.restore();
     }
     ctx.textAlign = "left"; ctx.textBaseline = "alphabetic"; ctx.font = "bold 13px system-ui, sans-serif";
-    ctx.fillText(p.title, L, T - 8);
+    if (p.color) { ctx.fillStyle = p.color; ctx.fillRect(L, T - 18, 10, 10); }  // its colour in the charts
+    ctx.fillStyle = "#333"; ctx.fillText(p.title, p.color ? L + 14 : L, T - 8);
     ctx.font = "11px system-ui, sans-serif";
     if (p.surface) colourBar(ctx, p.surface, L + size + 14, T, size);
     legend(v, ctx, p, L, T + size + (p.axes ? 34 : 20), w);

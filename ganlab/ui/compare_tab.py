@@ -1,4 +1,4 @@
-"""Tab "Critic vs Discriminator": a vanilla-GAN discriminator and a WGAN critic side by side."""
+"""Tab "Compare losses": two to six loss lanes in lockstep, and why a critic beats a saturated discriminator."""
 from __future__ import annotations
 
 import gradio as gr
@@ -6,18 +6,23 @@ import numpy as np
 
 from ganlab.errors import GanlabError
 from ganlab.toy.data import TOY_NAMES
+from ganlab.toy.lanes import LANE_PRESETS, LANE_RECIPES, MAX_LANES, OFF
 from ganlab.toy.optimality import line_example, two_gaussians_profiles
+from ganlab.training.config import OPTIMIZERS
+from ganlab.training.lipschitz import LIPSCHITZ_METHODS
 from ganlab.training.validation import number
-from ganlab.ui.compare_session import CRITICS, CompareSession, PairSettings
 from ganlab.ui.canvas_view import figure, figure_view
 from ganlab.ui.controller import Control, LiveTab
+from ganlab.ui.lanes_session import LanesSession
 from ganlab.viz.compare import line_example_panels, two_gaussians_panels
 
-PAIR_CAPTION = ("Left: the discriminator's probability D(x); right: the critic's score f(x). Both generators start "
-                "from the same weights and see the same data and seed; they take the same number of steps. Orange "
-                "arrows are −∂L_G/∂x: watch them shrink where D saturates while the critic's keep pointing at the data.")
-CURVES_CAPTION = ("Left: exact W1 (optimal transport) from each generator's samples to the data — the distance each "
-                  "is really making up. Right: the average length of the generator's gradient at its samples (log scale).")
+LANES_CAPTION = ("Each lane: its D(x) or critic f(x) surface on its own colour scale, real (green) and generated "
+                 "(purple) samples, and orange arrows −∂L_G/∂x. All lanes start from the same generator weights and "
+                 "see the same latent and real batches, step by step: the only difference between them is the method.")
+CURVES_CAPTION = ("Curves, one colour per lane, over generator steps: exact W1 (optimal transport) to the data, modes "
+                  "covered and high-quality samples (within 3σ of a mode), the generator's gradient at its samples "
+                  "(log scale), each lane's discriminator loss min–max scaled to [0, 1] (shapes compare, not values), "
+                  "and wall-clock milliseconds per generator step (k discriminator steps included).")
 GAUSS_CAPTION = ("A frozen generator on the left Gaussian, data on the right one; both networks trained to optimality. "
                  "D* is a step: flat (zero slope) on the fakes, so the generator learns nothing. The critic's f is a "
                  "ramp with slope ≈ 1 (1-Lipschitz): a useful gradient everywhere (WGAN paper, Fig. 2).")
@@ -40,21 +45,47 @@ def line_example_view(theta: float) -> tuple[str, str]:
             f"θ = {float(theta):+.2f}: JS **{now['js']:.4f}** · KL **{kl}** · W1 **{now['w1']:.4f}**")
 
 
-CONTROLS = [Control("data", "data", list(TOY_NAMES), advanced=False),
-            Control("discriminator", "discriminator's generator loss", ["minimax", "nonsaturating"], advanced=False),
-            Control("critic", "critic's Lipschitz method", [(v, k) for k, v in CRITICS.items()], advanced=False),
-            Control("seed", "seed", int, advanced=False)]
+SHARED = [Control("data", "data", list(TOY_NAMES), advanced=False), Control("seed", "seed", int, advanced=False),
+          Control("batch", "batch size (every lane)", int)]
+
+
+def lane_controls(slot: int) -> list[Control]:
+    """Lane ``slot``'s six settings (lanes 3–6 can be switched off)."""
+    n = f"lane{slot + 1}_"
+    objectives = list(LANE_RECIPES) + ([OFF] if slot >= 2 else [])
+    return [Control(n + "objective", f"lane {slot + 1}: objective", objectives, advanced=False),
+            Control(n + "lipschitz", "Lipschitz method", ["auto", *LIPSCHITZ_METHODS]),
+            Control(n + "n_critic", "k", int), Control(n + "optimizer", "optimiser", list(OPTIMIZERS)),
+            Control(n + "lr_g", "G learning rate", float), Control(n + "lr_d", "D learning rate", float)]
+
+
+CONTROLS = SHARED + [c for slot in range(MAX_LANES) for c in lane_controls(slot)]
 
 
 def build(app: gr.Blocks) -> None:
-    tab = LiveTab("cmp", CONTROLS, lambda settings, page: CompareSession(settings, page), PairSettings(),
-                  buttons=("play", "pause", "reset"), play_label="▶ Play both")
+    start = LANE_PRESETS["pair"]
+    tab = LiveTab("cmp", CONTROLS, lambda settings, page: LanesSession(settings, page), start.config,
+                  buttons=("play", "pause", "reset"), play_label="▶ Play all", linked=True)
     with gr.Row():
-        tab.widgets()
+        with gr.Column(scale=2):
+            preset, watch = tab.preset_picker(LANE_PRESETS, start.key)
+        with gr.Column(scale=3):
+            with gr.Row():
+                tab.widgets([c.name for c in SHARED])
     tab.transport()
-    gr.Markdown("The four choices above apply on **Reset**: both runs start again, from the same weights.")
-    tab.view("press <b>Play both</b> to train them side by side", CompareSession.frame_period, pair=True)
-    gr.Markdown(f"{PAIR_CAPTION}\n\n{CURVES_CAPTION}")
+    with gr.Accordion("the lanes: each one's method (an objective brings its recipe; data, seed and batch apply "
+                      "on Reset, as does a lane switched on or off)", open=True):
+        for slot in range(MAX_LANES):
+            with gr.Row():
+                tab.widgets([c.name for c in lane_controls(slot)])
+    tab.view("press <b>Play all</b> to train the lanes side by side", LanesSession.frame_period)
+    gr.Markdown(f"{LANES_CAPTION}\n\n{CURVES_CAPTION}")
+    _optimality_figures(app)
+    tab.wire(app, preset, watch, LANE_PRESETS)
+
+
+def _optimality_figures(app: gr.Blocks) -> None:
+    """The two worked examples under the lanes: the two Gaussians, and the lectures' 1D line."""
     with gr.Accordion("Two Gaussians: D* saturates, the critic stays linear", open=True):
         gauss_go = gr.Button("train both to optimality (≈ 5 s)", elem_id="cmp-gauss")
         gauss_plot = figure_view("cmp-gauss-plot")
@@ -64,7 +95,6 @@ def build(app: gr.Blocks) -> None:
         line_numbers = gr.Markdown(elem_id="cmp-line-numbers")
         line_plot = figure_view("cmp-line-plot")
         gr.Markdown(LINE_CAPTION)
-    tab.wire(app)
     gauss_go.click(lambda: figure(two_gaussians_panels(two_gaussians_profiles())), None, gauss_plot,
                    api_visibility="private")
     app.load(_on_theta, [theta], [line_plot, line_numbers], api_visibility="private")

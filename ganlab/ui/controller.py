@@ -78,6 +78,7 @@ class LiveTab:
     start: Any  # the config a page starts with
     buttons: tuple[str, ...] = ("play", "pause", "step", "reset")
     play_label: str = BUTTONS["play"]
+    linked: bool = False  # one control's new value may change others (a lane's objective brings its recipe)
     built: dict[str, gr.components.Component] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,7 +139,7 @@ class LiveTab:
                                       api_visibility="private", show_progress_on=[self.live])
         for control, box in zip(self.controls, boxes):
             handler = self._on_field(control, presets)
-            outputs = [*drawn, box] + ([watch] if watch else [])
+            outputs = [*drawn, *(boxes if self.linked else [box])] + ([watch] if watch else [])
             triggers = [box.submit, box.blur] if isinstance(box, gr.Number) else [box.input]
             gr.on(triggers, handler, [self.state, box], outputs, api_visibility="private",
                   show_progress="hidden", concurrency_limit=None)
@@ -159,11 +160,14 @@ class LiveTab:
             session = self._session(session)
             if control.kind is int and isinstance(value, float) and value.is_integer():
                 value = int(value)
+            shown = len(self.controls) if self.linked else 1
             if value == getattr(session.pending, control.name):  # Enter, then leaving the box: once is enough
-                return (*self.draw(session), gr.skip()) + ((gr.skip(),) if presets is not None else ())
+                return (*self.draw(session), *[gr.skip()] * shown) + ((gr.skip(),) if presets is not None else ())
             note = session.set_field(control.name, value)
             box = gr.update(value=note.value, info=note.note or control.info)
-            return (*self.draw(session), box) + ((watch_line(session, presets),) if presets is not None else ())
+            boxes = ([box if c is control else gr.update(value=getattr(session.pending, c.name)) for c in self.controls]
+                     if self.linked else [box])
+            return (*self.draw(session), *boxes) + ((watch_line(session, presets),) if presets is not None else ())
         return on_field
 
     def _on_reset(self, presets: dict[str, Any] | None):

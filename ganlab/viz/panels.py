@@ -210,18 +210,6 @@ def mode_map(counts: Sequence[int], cell: int = 6) -> np.ndarray:
     return image
 
 
-def pair_charts(steps: Sequence, w1_d: Sequence, w1_f: Sequence, grad_steps: Sequence, grad_d: Sequence,
-                grad_f: Sequence, names: tuple[str, str]) -> list[dict]:
-    """Critic vs discriminator: exact W1 of both generators over time, and the mean ‖−∂L_G/∂x‖ at
-    their fakes (log scale: a saturated discriminator's gradients vanish, a critic's do not)."""
-    return [line_panel("exact W1 to the data", [series(names[0], steps, w1_d, D_COLOR),
-                                                series(names[1], steps, w1_f, F_COLOR)], "w1"),
-            line_panel("mean ‖−∂L_G/∂x‖ at the fakes (log)",
-                       [series(names[0], grad_steps, [v if v and v > 0 else None for v in grad_d], D_COLOR),
-                        series(names[1], grad_steps, [v if v and v > 0 else None for v in grad_f], F_COLOR)],
-                       "grad", log=True)]
-
-
 def bars_panel(counts: Sequence[int] | None, title: str, key: str = "bars", labels: Sequence[str] | None = None,
                axis: str = "mode", caption: str = "") -> dict:
     """Samples per mode (or class); the uniform share, total/k, is drawn as a dashed line. No counts:

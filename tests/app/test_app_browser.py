@@ -4,10 +4,18 @@ import re
 import tempfile
 import time
 
+from ganlab.toy.lanes import LANE_PRESETS
 from ganlab.ui import TABS
 
 # Screenshots go to a temporary folder; GANLAB_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
 SHOTS = os.environ.get("GANLAB_SCREENSHOTS") or tempfile.mkdtemp(prefix="ganlab-shots-")
+
+
+def _box(page, selector: str) -> dict:
+    """The clip rectangle of an element (for a screenshot of one view), scrolled into sight."""
+    page.locator(selector).scroll_into_view_if_needed()
+    b = page.locator(selector).bounding_box()
+    return {"x": b["x"], "y": b["y"], "width": b["width"], "height": b["height"]}
 
 
 def _open(browser, app_url, height=1100):
@@ -86,21 +94,27 @@ def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
     page = _open(browser, app_url, 1200)
     errors = page.errors
 
-    page.get_by_role("tab", name="Critic vs Discriminator").click()
+    page.get_by_role("tab", name="Compare losses").click()
     page.wait_for_selector("#cmp-live .gl-layered canvas", timeout=30000)
-    assert page.locator("#cmp-live .gl-layered canvas").count() == 2
+    assert page.locator("#cmp-live .gl-layered canvas").count() == 2  # the pair of old: minimax and WGAN-GP
+    page.click("#cmp-preset input")
+    page.get_by_role("option", name=LANE_PRESETS["road-to-wgan-gp"].title).click()
+    page.wait_for_function("document.querySelectorAll('#cmp-live .gl-layered canvas').length === 4", timeout=30000)
     page.click("#cmp-play")
-    page.wait_for_function("/step [1-9][0-9]{2,}/.test(document.querySelector('#cmp-status').innerText)", timeout=30000)
+    page.wait_for_function("/step [1-9][0-9]{2,}/.test(document.querySelector('#cmp-status').innerText)", timeout=60000)
     page.click("#cmp-pause", timeout=15000)
-    assert "critic's G" in page.inner_text("#cmp-status")
+    page.wait_for_function("document.querySelector('#cmp-status').innerText.includes('paused')", timeout=15000)
+    assert "4. WGAN-GP" in page.inner_text("#cmp-status")
+    titles = page.evaluate("document.querySelector('#cmp-live .gl-live').__ganlab.titles")
+    assert {"lanes-w1", "lanes-modes", "lanes-hq", "lanes-grad", "lanes-loss", "lanes-ms"} <= set(titles), titles
+    time.sleep(1)
+    page.screenshot(path=os.path.join(SHOTS, "compare_losses.png"), full_page=False, clip=_box(page, "#cmp-live"))
     page.fill("#cmp-theta input[type=number]", "0.3")
     page.press("#cmp-theta input[type=number]", "Enter")
     page.wait_for_function("document.querySelector('#cmp-line-numbers').innerText.includes('W1 0.3000')", timeout=15000)
     page.click("#cmp-gauss")
     page.wait_for_function("document.querySelector('#cmp-gauss-plot .gl-live').__ganlab.titles['gauss-d']",
                            timeout=60000)
-    time.sleep(1)
-    page.screenshot(path=os.path.join(SHOTS, "critic_vs_discriminator.png"), full_page=True)
 
     page.get_by_role("tab", name="Divergences & transport").click()
     page.wait_for_function("document.querySelector('#div-numbers').innerText.includes('W1 3.0000')", timeout=30000)

@@ -1,10 +1,11 @@
 """Live views paced by the browser, in Chromium at normal speed and at DevTools' low-end 6× CPU throttling.
 
-For Toy 2D, Critic vs Discriminator and MNIST: play 20 s and check that the page never freezes (the
+For Toy 2D, Compare losses (its 4-lane preset), Game dynamics and MNIST: play 20 s and check that the page never freezes (the
 status reads within 1 s, long tasks stay under half the wall time), that frames keep coming
 (≥ 2/s at 1×, ≥ 0.5/s at 6×) and that Pause takes effect within 1 s. At 1× the toy trainer keeps
-≥ 80% of `python -m ganlab bench toy`'s steps/s for the same preset, and the MNIST tab most of
-`python -m ganlab images`'s images/s, each measured in the same run.
+≥ 80% of `python -m ganlab bench toy`'s steps/s for the same preset, the four lanes ≥ 80% of
+`python -m ganlab bench lanes`, and the MNIST tab most of `python -m ganlab images`'s images/s, each
+measured in the same run.
 """
 import contextlib
 import json
@@ -17,7 +18,10 @@ import time
 import pytest
 from conftest import ROOT
 
-TABS = {"toy": None, "cmp": "Critic vs Discriminator", "dyn": "Game dynamics", "img": "MNIST"}
+from ganlab.toy.lanes import LANE_PRESETS
+
+TABS = {"toy": None, "cmp": "Compare losses", "dyn": "Game dynamics", "img": "MNIST"}
+PRESETS = {"cmp": LANE_PRESETS["road-to-wgan-gp"].title}  # the tabs that play a preset other than their first
 PLAY_SECONDS = 20
 LONG_TASKS = """() => { window.__longTasks = 0;
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks += e.duration; })
@@ -73,6 +77,10 @@ def _play(browser, app_url, prefix: str, throttle: float) -> dict:
         page.get_by_role("tab", name=TABS[prefix]).click()
     status = f"#{prefix}-status"
     page.wait_for_selector(status, state="visible", timeout=30000)
+    if prefix in PRESETS:
+        page.click(f"#{prefix}-preset input")
+        page.get_by_role("option", name=PRESETS[prefix]).click()
+        page.wait_for_function(f"document.querySelector('{status}').innerText.includes('preset loaded')", timeout=30000)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
     page.evaluate(LONG_TASKS)
@@ -136,6 +144,25 @@ def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(browser, margin):
     after = _bench_toy()
     live, bench = float(re.search(r"(\d+) steps/s", r["status"]).group(1)), (before + after) / 2
     margin(f"toy live {live:.0f} steps/s = {100 * live / bench:.0f}% of bench toy (bar 80%; {before:.0f} before, "
+           f"{after:.0f} after)")
+    assert live >= 0.8 * bench
+
+
+def _bench_lanes() -> float:
+    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "lanes", "--preset", "road-to-wgan-gp", "--seconds", "5",
+                          "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return json.loads(out.stdout.strip().splitlines()[-1])["lockstep_steps_per_second"]
+
+
+def test_four_lanes_train_at_least_80_percent_of_the_benchmark(browser, margin):
+    """The Compare losses tab's 4-lane preset with the page open, against the same lanes in lockstep
+    in `python -m ganlab bench lanes` right before and right after (their mean), on a server of its own."""
+    before = _bench_lanes()
+    with _fresh_app() as url:
+        r = _play(browser, url, "cmp", 1)
+    after = _bench_lanes()
+    live, bench = float(re.search(r"(\d+) steps/s each", r["status"]).group(1)), (before + after) / 2
+    margin(f"4 lanes live {live:.0f} steps/s = {100 * live / bench:.0f}% of bench lanes (bar 80%; {before:.0f} before, "
            f"{after:.0f} after)")
     assert live >= 0.8 * bench
 

@@ -101,7 +101,7 @@ def test_mnist_charts_follow_a_new_dataset(app_url, browser):
 
 def test_theta_box_answers_in_one_line(app_url, browser):
     page = _open(browser, app_url, 1300)
-    page.get_by_role("tab", name="Critic vs Discriminator").click()
+    page.get_by_role("tab", name="Compare losses").click()
     box = page.locator("#cmp-theta input[type=number]")
     box.fill("5")
     box.press("Enter")
@@ -124,7 +124,7 @@ def _aspects(page, selector: str) -> list[tuple[float, float]]:
 def test_first_frames_are_drawn_at_their_real_size(app_url, browser):
     page = _open(browser, app_url, 1300)
     page.wait_for_selector("#toy-live .gl-lines canvas", timeout=30000)
-    page.get_by_role("tab", name="Critic vs Discriminator").click()
+    page.get_by_role("tab", name="Compare losses").click()
     page.wait_for_selector("#cmp-live .gl-layered canvas", timeout=30000)
     time.sleep(1.0)
     for selector in ("#cmp-live canvas", "#cmp-line-plot canvas"):

@@ -8,7 +8,8 @@ import torch
 
 from ganlab.images.presets import get_image_preset
 from ganlab.toy.presets import get_preset
-from ganlab.ui.compare_session import CompareSession, PairSettings
+from ganlab.toy.lanes import LaneSettings
+from ganlab.ui.lanes_session import LanesSession
 from ganlab.ui.images_session import ImageSession
 from ganlab.ui.toy_session import ToySession
 
@@ -109,7 +110,7 @@ def test_after_reset_the_old_speed_is_gone_from_the_status():
 
 
 def test_compare_seeds_must_be_whole_and_not_negative():
-    session = CompareSession(PairSettings())
+    session = LanesSession(LaneSettings())
     try:
         for bad in (-5, 3.7, 1e20):
             assert session.set_field("seed", bad).refused
@@ -127,7 +128,7 @@ def test_sizing_a_network_on_the_meta_device_draws_nothing_from_the_global_rng()
     assert torch.equal(torch.randn(3), expected)
 
 
-def _metrics(session: CompareSession, steps: int) -> list:
+def _metrics(session: LanesSession, steps: int) -> list:
     with session.lock:
         for run in session.runs:  # lockstep, an exact number of steps (a play slice is timed)
             if steps > run.step:
@@ -142,7 +143,7 @@ def _two_students() -> list:
     results: list = [None, None]
 
     def student(i):
-        s = CompareSession(PairSettings(seed=3))
+        s = LanesSession(LaneSettings(seed=3))
         try:
             results[i] = (_metrics(s, 0), _metrics(s, 100))
         finally:

@@ -6,30 +6,24 @@ import torch
 
 from ganlab.errors import GanlabError
 from ganlab.toy.presets import get_preset
-from ganlab.ui.compare_session import CompareSession, PairSettings, pair_configs
+from ganlab.toy.lanes import LANE_PRESETS
 from ganlab.ui.compare_tab import line_example_view
+from ganlab.ui.lanes_session import LanesSession
 from ganlab.ui.toy_session import ToySession
 
 
-def test_pair_shares_data_seed_and_generator_initialisation():
-    d_cfg, f_cfg = pair_configs("grid25", "minimax", "sn", 3)
-    assert (d_cfg.data, d_cfg.seed, d_cfg.hidden, d_cfg.latent_dim) == (f_cfg.data, f_cfg.seed, f_cfg.hidden, f_cfg.latent_dim)
-    session = CompareSession(PairSettings("ring8", "nonsaturating", "gp", 1))
-    g_d, g_f = (run.experiment.trainer.generator for run in session.runs)
-    assert all(torch.equal(a, b) for a, b in zip(g_d.parameters(), g_f.parameters()))
-
-
-def test_lockstep_advances_both_runs_by_the_same_steps():
-    session = CompareSession(PairSettings("ring8", "minimax", "clip", 0))
+def test_lockstep_advances_every_lane_by_the_same_steps():
+    session = LanesSession(LANE_PRESETS["road-to-wgan-gp"].config)
     for _ in range(3):
         session.advance()
-    d, f = session.runs
-    assert d.step == f.step > 0
+    steps = {run.step for run in session.runs}
+    assert len(steps) == 1 and steps.pop() > 0
     session.measure_now()
     frame = session.payload()
     kinds = [p["kind"] for p in frame["panels"]]
-    assert kinds == ["layered", "layered", "lines", "lines"]
-    assert "critic" in frame["panels"][1]["title"] and f"step {d.step}" in frame["status"]
+    assert kinds == ["layered"] * 4 + ["lines"] * 6
+    assert frame["panels"][2]["title"] == "3. WGAN (clipping)" and f"step {session.runs[0].step}" in frame["status"]
+    assert all(p["basis"] == 25.0 for p in frame["panels"][:4])
 
 
 def _play(session, seconds=None, period=0.05):
@@ -180,8 +174,11 @@ def test_image_session_plays_and_measures():
     session = ImageSession(ImageConfig(width=8, batch=16), device="cpu")
     session.measure_period = 0.1
     assert session.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 20  # the first measurement, however busy the machine
     frame = session.payload("")
+    while "classes" not in frame["status"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        frame = session.payload("")
     session.close()
     grid, bars = frame["panels"][:2]
     assert grid["kind"] == "image" and (grid["width"], grid["height"]) == (8 * 30 + 2, 8 * 30 + 2)
