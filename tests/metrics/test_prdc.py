@@ -37,3 +37,13 @@ def test_radii_are_the_kth_neighbour_and_bad_k_is_refused():
     assert knn_radii(x, 2).tolist() == [3.0, 2.0, 3.0, 6.0]
     with pytest.raises(ValueError, match="k must be"):
         knn_radii(x, 4)
+
+
+def test_identical_sets_score_one_and_noise_around_the_data_is_diverse_but_poor():
+    rng = np.random.default_rng(1)
+    real = rng.normal(size=(1000, 2)) * 0.05 + rng.choice([-3.0, 3.0], size=(1000, 1))
+    same = prdc(real, real, 5)
+    assert same.precision == same.recall == same.coverage == 1.0 and same.density == pytest.approx(1.0, abs=0.25)
+    noise = rng.uniform(-5, 5, size=(1000, 2))  # uniform noise over the data's whole window
+    p, r = precision_recall(real, noise)
+    assert p < 0.2 and r > 0.8
