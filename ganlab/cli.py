@@ -191,7 +191,7 @@ def cmd_images(args) -> int:
               "objective": config.objective, "lipschitz": config.lipschitz_method, "steps": exp.step,
               "seconds": round(exp.seconds, 2), "images_per_second": round(exp.step * config.batch / exp.seconds, 1),
               **metrics, "seed": config.seed, "device": str(exp.device),
-              "precision": "bf16" if exp.trainer.autocast is not None else "fp32",
+              "number_format": "bf16" if exp.trainer.autocast is not None else "fp32",  # ("precision" is a metric)
               "device_description": device_description(exp.device), "eval_samples": args.eval_samples,
               "machine": machine_description()}
     if args.save:

@@ -59,7 +59,9 @@ def model_card(name: str, command: str, result: dict, grid_file: str) -> str:
         f"- Training time: {m['seconds'] / 60:.1f} min on {m['device_description']}.",
         f"- Metrics ({m['eval_samples']:,} samples, seed 1234, by `pretrained/classifier-{c['data']}.safetensors`): "
         f"{m['classes_covered']}/10 classes, class KL {m['class_kl']:.4f}, mean confidence "
-        f"{m['mean_confidence']:.3f}, Fréchet distance {m['fid']:.1f} (real vs real {m['fid_real']:.1f}).",
+        f"{m['mean_confidence']:.3f}, Fréchet distance {m['fid']:.1f} (real vs real {m['fid_real']:.1f})"
+        + (f"; precision {m['precision']:.3f}, recall {m['recall']:.3f}, density {m['density']:.3f}, coverage "
+           f"{m['coverage']:.3f} (classifier features; k = 3, 3, 5, 5)." if "precision" in m else "."),
         "- Quality bar (10/10 classes, class KL ≤ 0.05" + (", mean confidence ≥ 0.95" if c["data"] == "mnist" else "")
         + "): " + ("met." if not misses else "**not met** — " + "; ".join(misses) + "."),
         f"- Re-measure: `python -m ganlab evaluate --model pretrained/{name}.safetensors --json`",

@@ -93,6 +93,7 @@ class ImageExperiment:
         self.seconds = 0.0
         self._classifier: nn.Module | None = None  # loaded from pretrained/ on first evaluate
         self._channel_accuracy: list[float] | None = None  # StackedMNIST: the classifier's, per channel
+        self._real_radii: dict = {}  # the held-out images' k-NN radii in feature space, by (n, k)
 
     @property
     def step(self) -> int:
@@ -156,7 +157,7 @@ class ImageExperiment:
                 self._channel_accuracy = channel_accuracy(self._classifier, *self.dataset.sample(1000, gen, split="test"))
             return stacked_mnist_metrics(self._classifier, self.samples(n, seed), None, None, self._channel_accuracy)
         real = to_float(self.dataset.test_images[:n])
-        return image_metrics(self._classifier, self.samples(n, seed), real)
+        return image_metrics(self._classifier, self.samples(n, seed), real, self._real_radii)
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:

@@ -13,7 +13,8 @@ from ganlab.images.experiment import ImageExperiment, image_grid
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.lipschitz import PENALTIES
 
-IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid")
+IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid", "precision", "recall",
+                     "density", "coverage")
 STACKED_METRIC_KEYS = ("step", "modes_covered", "mode_kl")
 STACKED_MEASURE_SAMPLES = 1000  # StackedMNIST's 1000 modes on 1,000 samples (the CLI: the papers' 26,000)
 

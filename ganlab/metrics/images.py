@@ -5,7 +5,9 @@
 - mean confidence: mean max-softmax probability (blurry or garbage images score low);
 - Fréchet distance between Gaussians fitted to penultimate-layer features of generated and held-out
   real images: ‖μ_g − μ_r‖² + Tr(Σ_g + Σ_r − 2 (Σ_g Σ_r)^{1/2}); printed beside the same distance
-  between two disjoint halves of real images, for scale.
+  between two disjoint halves of real images, for scale;
+- precision, recall, density, coverage on the same features (``metrics.prdc``): quality and diversity
+  apart, where the Fréchet distance mixes them (a collapse: high precision, low recall).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import numpy as np
 import torch
 
 from ganlab.maths.divergences import kl
+from ganlab.metrics.prdc import knn_radii, prdc
 
 
 def _sqrtm_psd_product(a: np.ndarray, b: np.ndarray) -> float:
@@ -45,10 +48,15 @@ def classify(classifier: torch.nn.Module, images: torch.Tensor, batch: int = 500
     return torch.cat(probs).cpu(), torch.cat(feats).cpu()
 
 
-def image_metrics(classifier: torch.nn.Module, fake: torch.Tensor, real: torch.Tensor) -> dict[str, float]:
-    """classes_covered, class_kl, mean_confidence, fid (fake vs real) and fid_real (real half vs half)."""
+def image_metrics(classifier: torch.nn.Module, fake: torch.Tensor, real: torch.Tensor,
+                  radii: dict | None = None) -> dict[str, float]:
+    """classes_covered, class_kl, mean_confidence, fid (fake vs real), fid_real (real half vs half), and
+    in the classifier's feature space precision and recall (k = 3), density and coverage (k = 5)
+    (``metrics.prdc``). ``radii``: a cache of the real set's k-NN radii by (n, k), for callers that
+    measure the same real images again and again."""
     probs, f_fake = classify(classifier, fake)
     _, f_real = classify(classifier, real)
+    quality = split_quality(f_real, f_fake, radii)
     k = probs.shape[1]
     hist = torch.bincount(probs.argmax(1), minlength=k).double()
     half = len(f_real) // 2
@@ -58,4 +66,19 @@ def image_metrics(classifier: torch.nn.Module, fake: torch.Tensor, real: torch.T
             "mean_confidence": float(probs.max(1).values.mean()),
             "class_histogram": hist.long().tolist(),
             "fid": frechet_distance(f_fake.numpy(), f_real.numpy()),
-            "fid_real": frechet_distance(f_real[:half].numpy(), f_real[half:2 * half].numpy())}
+            "fid_real": frechet_distance(f_real[:half].numpy(), f_real[half:2 * half].numpy()), **quality}
+
+
+def split_quality(real: torch.Tensor, fake: torch.Tensor, radii: dict | None = None) -> dict[str, float]:
+    """Quality and diversity apart: precision and recall with k = 3 (Kynkäänniemi et al.), density and
+    coverage with k = 5 (Naeem et al.), of feature sets ``fake`` against ``real``."""
+    def real_radii(k: int):
+        if radii is None:
+            return None
+        key = (len(real), k)
+        if key not in radii:
+            radii[key] = knn_radii(real, k)
+        return radii[key]
+
+    pr, dc = prdc(real, fake, 3, real_radii(3)), prdc(real, fake, 5, real_radii(5))
+    return {"precision": pr.precision, "recall": pr.recall, "density": dc.density, "coverage": dc.coverage}

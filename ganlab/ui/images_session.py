@@ -101,5 +101,7 @@ class ImageSession(TrainingSession):
             parts.append(f"classes **{m['classes_covered'][-1]}/10** · class KL **{m['class_kl'][-1]:.3f}** · "
                          f"confidence **{m['mean_confidence'][-1]:.2f}** · Fréchet **{m['fid'][-1]:.1f}**"
                          + (f" (real vs real {self.fid_real:.1f})" if self.fid_real is not None else "")
+                         + f" · precision **{m['precision'][-1]:.2f}** · recall **{m['recall'][-1]:.2f}** · "
+                         f"density **{m['density'][-1]:.2f}** · coverage **{m['coverage'][-1]:.2f}**"
                          + f" · *metrics every {self.measure_every:g} s of play on {run.measure_samples} samples*")
         return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")

@@ -167,7 +167,7 @@ def toy_charts(history: dict, metrics: dict, critic: bool, modes_total: int | No
 
 
 def image_charts(history: dict, metrics: dict, critic: bool, fid_real: float | None = None) -> list[dict]:
-    """Six chart panels of an image GAN: the training signals and the classifier's view of the samples."""
+    """Seven chart panels of an image GAN: the training signals and the classifier's view of the samples."""
     m = metrics["step"]
     return _training_panels(history, critic) + [
         line_panel("classes covered · confidence %",
@@ -177,6 +177,9 @@ def image_charts(history: dict, metrics: dict, critic: bool, fid_real: float | N
         line_panel("class KL from uniform", [series("class KL", m, metrics["class_kl"], "#444444")], "kl"),
         line_panel("Fréchet distance (classifier features)", [series("Fréchet distance", m, metrics["fid"], F_COLOR)],
                    "fid", ref=(fid_real, "real vs real") if fid_real is not None else None),
+        line_panel("precision (quality) · recall (diversity)",
+                   [series("precision", m, metrics["precision"], D_COLOR), series("recall", m, metrics["recall"], F_COLOR),
+                    series("coverage", m, metrics["coverage"], F_COLOR, dash=True)], "pr", ylim=(0, 1)),
     ]
 
 

@@ -63,7 +63,7 @@ def test_cli_images_json_samples_and_save(tmp_path, capsys):
     assert code == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     for key in ("data", "arch", "objective", "steps", "seconds", "images_per_second", "classes_covered",
-                "class_kl", "mean_confidence", "fid", "fid_real", "device"):
+                "class_kl", "mean_confidence", "fid", "fid_real", "precision", "recall", "density", "coverage", "device"):
         assert key in result
     assert result["steps"] == 3 and result["arch"] == "dcgan"
     assert Image.open(tmp_path / "grid.png").size == (8 * 30 + 2, 8 * 30 + 2)

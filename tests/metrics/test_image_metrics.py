@@ -36,3 +36,9 @@ def test_metrics_separate_real_from_noise():
     one_class = to_float(ds.test_images[ds.test_labels == 3][:300])
     collapsed = image_metrics(clf, one_class, real)
     assert collapsed["classes_covered"] <= 2 and collapsed["class_kl"] > 0.5 * math.log(10)
+    # quality and diversity apart: the one-digit set is real digits (precise) but covers one class of ten
+    assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.3 and collapsed["coverage"] < 0.3
+    assert good["precision"] > 0.8 and good["recall"] > 0.8
+    # noise: no diversity at all; precision is fooled by a few real outliers' large balls (0.375 here),
+    # density and coverage, which Naeem et al. built to resist outliers, are not
+    assert bad["recall"] < 0.05 and bad["coverage"] < 0.05 and bad["density"] < 0.3 < good["density"]
