@@ -69,3 +69,15 @@ def test_every_flag_in_the_docs_is_a_real_flag():
         known = {opt for action in sub[words[0]]._actions for opt in action.option_strings}
         wrong += [f"{words[0]} {w}" for w in words[1:] if w.startswith("--") and w.split("=")[0] not in known]
     assert not wrong, wrong
+
+
+def test_every_picture_the_docs_show_exists():
+    missing = []
+    for folder, names in ((ROOT, ["README.md"]), (os.path.join(ROOT, "docs"), os.listdir(os.path.join(ROOT, "docs")))):
+        for name in names:
+            if name.endswith(".md"):
+                text = open(os.path.join(folder, name), encoding="utf-8").read()
+                for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", text):
+                    if not os.path.exists(os.path.join(folder, target)):
+                        missing.append(f"{name}: {target}")
+    assert not missing, missing

@@ -57,7 +57,7 @@ def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
 def image_cost(config: ImageConfig) -> StepCost:
     """What one training step of ``config`` will cost (``training.cost``), before anything is built."""
     return step_cost(lambda: build_image_networks(config), config.latent, (config.channels, 28, 28), config.batch,
-                     config.n_critic, config.pack, config.lipschitz_method in PENALTIES)
+                     config.n_critic, config.pack, config.lipschitz_method in PENALTIES, config.conditional)
 
 
 class ImageExperiment:

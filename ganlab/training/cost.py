@@ -41,9 +41,10 @@ class StepCost:
                 f"{self.flops / 1e9:,.1f} GFLOP per step")
 
 
-def forward_cost(net: nn.Module, example: torch.Tensor) -> tuple[float, int]:
-    """(FLOPs, activation numbers) of one forward pass of ``net`` on ``example`` (meta tensors welcome):
-    the FLOPs of its matrix products and convolutions, and the sizes of all its layers' outputs."""
+def forward_cost(net: nn.Module, *example: torch.Tensor) -> tuple[float, int]:
+    """(FLOPs, activation numbers) of one forward pass of ``net`` on ``example`` (its inputs; meta
+    tensors welcome): the FLOPs of its matrix products and convolutions, and the sizes of all its
+    layers' outputs."""
     sizes: list[int] = []
     def record(_module, _inputs, out) -> None:
         sizes.append(out.numel() if isinstance(out, torch.Tensor) else 0)
@@ -51,7 +52,7 @@ def forward_cost(net: nn.Module, example: torch.Tensor) -> tuple[float, int]:
     hooks = [m.register_forward_hook(record) for m in net.modules() if not list(m.children())]
     try:
         with _FlopCount() as counter, torch.no_grad():
-            net(example)
+            net(*example)
     finally:
         for hook in hooks:
             hook.remove()
@@ -77,16 +78,17 @@ class _FlopCount(TorchDispatchMode):
 
 
 def step_cost(build: Callable[[], tuple[nn.Module, nn.Module]], latent: int, sample_shape: tuple[int, ...],
-              batch: int, n_critic: int, pack: int = 1, penalty: bool = False) -> StepCost:
+              batch: int, n_critic: int, pack: int = 1, penalty: bool = False, conditional: bool = False) -> StepCost:
     """The cost of one iteration for the networks ``build()`` makes (called under the meta device).
 
     ``sample_shape``: one real sample, e.g. (2,) or (1, 28, 28); D's input is ``pack`` of them
-    concatenated along the first axis."""
+    concatenated along the first axis. ``conditional``: the networks also take a class label."""
     with torch.device("meta"):
         g, d = build()
-        g_flops, g_act = forward_cost(g, torch.empty(1, latent))
+        label = (torch.zeros(1, dtype=torch.long),) if conditional else ()
+        g_flops, g_act = forward_cost(g, torch.empty(1, latent), *label)
         d_input = (sample_shape[0] * pack, *sample_shape[1:])
-        d_flops, d_act = forward_cost(d, torch.empty(1, *d_input))
+        d_flops, d_act = forward_cost(d, torch.empty(1, *d_input), *label)
     parameters = sum(p.numel() for net in (g, d) for p in net.parameters())
     d_per_sample, d_act_per_sample = d_flops / pack, d_act / pack
     flops = (n_critic * (batch * g_flops + 3 * 2 * batch * d_per_sample * (2 if penalty else 1))

@@ -378,14 +378,22 @@
     statusBox.innerHTML = markdown(reply.status);
   }
 
-  function draw(reply) {
+  // Panels are drawn in slices of at most ~25 ms of main-thread time, each its own task: with six
+  // lanes on a 6×-throttled laptop one frame costs a few hundred ms, which in one task would hold
+  // off clicks and the status line (a long task); between slices the browser handles input.
+  const SLICE_MS = 25;
+  const yieldToBrowser = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  async function draw(reply) {
     showStatus(reply);
     if (reply.complete) {  // a frame with every panel: those it lacks belong to an earlier run
       const keys = new Set((reply.panels || []).map((p) => p.key));
       for (const k of Object.keys(views)) if (!keys.has(k)) { drop(views[k]); delete views[k]; }
     }
     const fresh = (reply.panels || []).map(view);  // every box first: a box's width depends on its neighbours
+    let slice = performance.now();
     for (const [i, p] of (reply.panels || []).entries()) {
+      if (performance.now() - slice > SLICE_MS) { await yieldToBrowser(); slice = performance.now(); }
       const v = fresh[i], t0 = performance.now();
       v.data = p;
       v.drawnWidth = v.box.clientWidth;
@@ -451,7 +459,7 @@
           const t1 = performance.now();
           playing = !!(reply && reply.playing);
           if (reply && reply.panels) {
-            draw(reply);
+            await draw(reply);
             seen = reply.key;
             stats.frames++;
             await painted();

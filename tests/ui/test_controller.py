@@ -99,6 +99,16 @@ def test_the_largest_network_is_refused_at_once_with_the_limit():
         session.close()
 
 
+def test_a_conditional_mnist_gan_is_sized_with_its_labels():
+    """Found by the fuzz test: the cost check called G(z) without y and a TypeError reached the page."""
+    from ganlab.images.config import ImageConfig
+    from ganlab.images.experiment import image_cost
+
+    plain, conditional = image_cost(ImageConfig()), image_cost(ImageConfig(conditional=True))
+    assert conditional.parameters > plain.parameters  # the label embedding and D's projection
+    assert abs(conditional.flops / plain.flops - 1) < 0.05
+
+
 def test_after_reset_the_old_speed_is_gone_from_the_status():
     session = ToySession(get_preset("nonsaturating").config)
     try:
