@@ -391,6 +391,9 @@
       for (const k of Object.keys(views)) if (!keys.has(k)) { drop(views[k]); delete views[k]; }
     }
     const fresh = (reply.panels || []).map(view);  // every box first: a box's width depends on its neighbours
+    if (reply.complete && fresh.some((v, i) => panelsBox.children[i] !== v.box)) {
+      for (const v of fresh) panelsBox.appendChild(v.box);  // the frame's order (a preset with more lanes)
+    }
     let slice = performance.now();
     for (const [i, p] of (reply.panels || []).entries()) {
       if (performance.now() - slice > SLICE_MS) { await yieldToBrowser(); slice = performance.now(); }
@@ -467,7 +470,8 @@
             showStatus(reply);
           }
           busy = performance.now() - t1;  // drawing, layout and paint: the next frame waits twice that
-          wait = playing ? (visible ? PERIOD : HIDDEN) : IDLE;
+          const pace = reply && reply.period ? 1000 * reply.period : PERIOD;  // the session may ask for less
+          wait = playing ? (visible ? pace : HIDDEN) : IDLE;
         } catch (err) {
           stats.errors++;
           statusBox.innerHTML = "⚠ lost touch with the server; retrying…";

@@ -94,6 +94,12 @@ class TrainingSession:
         self._served: deque[float] = deque(maxlen=64)
         self._charts_at = -math.inf
 
+    @property
+    def page_period(self) -> float:
+        """The shortest time between two frames the page should ask for while playing (a session with
+        many views asks for fewer frames, so the browser's drawing leaves the trainer its core)."""
+        return self.frame_period
+
     # ------------------------------------------------------------------ to be provided
     def build(self, config: Any) -> list:
         """Fresh runs for ``config``."""
@@ -349,7 +355,7 @@ class TrainingSession:
             if len(self._served) > 1:
                 self.fps = (len(self._served) - 1) / max(self._served[-1] - self._served[0], 1e-6)
         return {"key": key, "revision": self.revision, "playing": self.playing, "status": self.status(),
-                "panels": panels, "complete": charts}
+                "panels": panels, "complete": charts, "period": self.page_period}
 
     def stream(self, max_seconds: float | None = None, period: float = FRAME_PERIOD) -> Iterator[None]:
         """Play for a client without a page (the API): yields every ``period`` seconds while training,

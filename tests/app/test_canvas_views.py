@@ -2,7 +2,7 @@
 
 For Toy 2D, Compare losses (its 4-lane preset), Game dynamics and MNIST: play 20 s and check that the page never freezes (the
 status reads within 1 s, long tasks stay under half the wall time), that frames keep coming
-(≥ 2/s at 1×, ≥ 0.5/s at 6×) and that Pause takes effect within 1 s. At 1× the toy trainer keeps
+(≥ 2/s at 1×, 1/s for four lanes, ≥ 0.5/s at 6×) and that Pause takes effect within 1 s. At 1× the toy trainer keeps
 ≥ 80% of `python -m ganlab bench toy`'s steps/s for the same preset, the four lanes ≥ 80% of
 `python -m ganlab bench lanes`, and the MNIST tab most of `python -m ganlab images`'s images/s, each
 measured in the same run.
@@ -22,6 +22,8 @@ from ganlab.toy.lanes import LANE_PRESETS
 
 TABS = {"toy": None, "cmp": "Compare losses", "dyn": "Game dynamics", "img": "MNIST"}
 PRESETS = {"cmp": LANE_PRESETS["road-to-wgan-gp"].title}  # the tabs that play a preset other than their first
+# frames/s a tab must keep at 1×: four lanes ask for a frame every 0.8 s (LanesSession.page_period)
+FPS_1X = {"cmp": 1.0}
 PLAY_SECONDS = 20
 LONG_TASKS = """() => { window.__longTasks = 0;
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks += e.duration; })
@@ -116,13 +118,13 @@ def test_live_view_never_freezes(app_url, browser, prefix, throttle, margin):
           f"slowest status read {r['slowest_read']:.2f} s, pause {r['pause']:.2f} s, layered view drawn in "
           f"{median_draw} ms (median); {r['status'][:90]!r}")
     margin(f"{prefix} at {throttle}×: long tasks {100 * r['long_share']:.0f}% of the time (bar 50%), "
-           f"{r['fps']:.2f} frames/s (bar {2.0 if throttle == 1 else 0.5}), pause {r['pause']:.2f} s (bar 1 s), "
+           f"{r['fps']:.2f} frames/s (bar {FPS_1X.get(prefix, 2.0) if throttle == 1 else 0.5}), pause {r['pause']:.2f} s (bar 1 s), "
            f"slowest status read {r['slowest_read']:.2f} s (bar 1 s)")
     assert not r["errors"], r["errors"]
     assert r["slowest_read"] < 1.0
     assert r["pause"] < 1.0
     assert r["long_share"] < 0.5
-    assert r["fps"] >= (2.0 if throttle == 1 else 0.5)
+    assert r["fps"] >= (FPS_1X.get(prefix, 2.0) if throttle == 1 else 0.5)
     if prefix != "img" and median_draw is not None and throttle == 1:  # (MNIST has no layered view: its
         assert median_draw <= 15.0  # entries would be the hidden toy tab's first draws, while the page loads)
 
@@ -149,7 +151,7 @@ def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(browser, margin):
 
 
 def _bench_lanes() -> float:
-    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "lanes", "--preset", "road-to-wgan-gp", "--seconds", "5",
+    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "lanes", "--preset", "road-to-wgan-gp", "--seconds", "8",
                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     return json.loads(out.stdout.strip().splitlines()[-1])["lockstep_steps_per_second"]
 
