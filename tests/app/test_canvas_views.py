@@ -129,67 +129,49 @@ def test_live_view_never_freezes(app_url, browser, prefix, throttle, margin):
         assert median_draw <= 15.0  # entries would be the hidden toy tab's first draws, while the page loads)
 
 
-def _bench_toy() -> float:
-    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "toy", "--preset", "nonsaturating", "--json"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    return json.loads(out.stdout.strip().splitlines()[-1])["rows"][0]["ganlab_steps_per_second"]
+def _cli_rate(args: list[str], key) -> float:
+    """The rate a ``python -m ganlab`` command reports in its last JSON line (``key`` picks it)."""
+    out = subprocess.run([sys.executable, "-m", "ganlab", *args, "--json"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    return key(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+BENCH_TOY = (["bench", "toy", "--preset", "nonsaturating"], lambda r: r["rows"][0]["ganlab_steps_per_second"])
+BENCH_LANES = (["bench", "lanes", "--preset", "road-to-wgan-gp", "--seconds", "8"], lambda r: r["lockstep_steps_per_second"])
+CLI_IMAGES = (["images", "--seconds", "10", "--eval-samples", "100"], lambda r: r["images_per_second"])
+
+
+def _live_share(browser, prefix: str, cli: tuple, unit: str, margin, what: str, bar: float) -> None:
+    """Play ``prefix``'s tab for 20 s on a server of its own, as a class meets it, and hold its live rate
+    (``unit`` in the status) to ``bar`` × the mean of the CLI's rate right before and right after: a
+    VM's speed drifts over a minute (the 2-core Intel Xeon VM: `bench toy` gave 1,067–1,131 steps/s in
+    six runs in a row; the AMD EPYC VM's `bench lanes` 50–73), and one run caught a fast or slow phase."""
+    before = _cli_rate(*cli)
+    with _fresh_app() as url:
+        r = _play(browser, url, prefix, 1)
+    after = _cli_rate(*cli)
+    live, mean = float(re.search(rf"(\d+) {unit}", r["status"]).group(1)), (before + after) / 2
+    margin(f"{prefix} live {live:.0f} {unit} = {100 * live / mean:.0f}% of {what} (bar {100 * bar:.0f}%; "
+           f"{before:.0f} before, {after:.0f} after)")
+    assert live >= bar * mean
 
 
 def test_toy_tab_trains_at_least_80_percent_of_the_benchmark(browser, margin):
-    """On a server of its own, as a class meets it. The benchmark runs right before and right after
-    the 20 s of play, and the live rate is compared with their mean: a VM's speed drifts by a few
-    percent over a minute (the 2-core Intel Xeon VM: `bench toy` gave 1,067–1,131 steps/s in six
-    runs in a row), and one benchmark after the play caught a fast or a slow phase."""
-    before = _bench_toy()
-    with _fresh_app() as url:
-        r = _play(browser, url, "toy", 1)
-    after = _bench_toy()
-    live, bench = float(re.search(r"(\d+) steps/s", r["status"]).group(1)), (before + after) / 2
-    margin(f"toy live {live:.0f} steps/s = {100 * live / bench:.0f}% of bench toy (bar 80%; {before:.0f} before, "
-           f"{after:.0f} after)")
-    assert live >= 0.8 * bench
-
-
-def _bench_lanes() -> float:
-    out = subprocess.run([sys.executable, "-m", "ganlab", "bench", "lanes", "--preset", "road-to-wgan-gp", "--seconds", "8",
-                          "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    return json.loads(out.stdout.strip().splitlines()[-1])["lockstep_steps_per_second"]
+    _live_share(browser, "toy", BENCH_TOY, "steps/s", margin, "bench toy", 0.8)
 
 
 def test_four_lanes_train_at_least_80_percent_of_the_benchmark(browser, margin):
-    """The Compare losses tab's 4-lane preset with the page open, against the same lanes in lockstep
-    in `python -m ganlab bench lanes` right before and right after (their mean), on a server of its own."""
-    before = _bench_lanes()
-    with _fresh_app() as url:
-        r = _play(browser, url, "cmp", 1)
-    after = _bench_lanes()
-    live, bench = float(re.search(r"(\d+) steps/s each", r["status"]).group(1)), (before + after) / 2
-    margin(f"4 lanes live {live:.0f} steps/s = {100 * live / bench:.0f}% of bench lanes (bar 80%; {before:.0f} before, "
-           f"{after:.0f} after)")
-    assert live >= 0.8 * bench
-
-
-def _cli_images() -> float:
-    out = subprocess.run([sys.executable, "-m", "ganlab", "images", "--seconds", "10", "--eval-samples", "100", "--json"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    return json.loads(out.stdout.strip().splitlines()[-1])["images_per_second"]
+    """The Compare losses tab's 4-lane preset against the same lanes in lockstep in `bench lanes`."""
+    _live_share(browser, "cmp", BENCH_LANES, "steps/s each", margin, "bench lanes", 0.8)
 
 
 def test_mnist_tab_keeps_most_of_the_clis_speed(browser, margin):
-    """The MNIST tab with the page open against `python -m ganlab images`, run right before and right
-    after the play and compared with their mean, as the toy test does: the 2-core AMD EPYC VM's
-    10-s CLI runs spread 959–1,477 images/s within minutes. On the 2-core Intel Xeon the tab kept
-    77–91%, on the AMD EPYC 58–68% of one CLI run after it (docs/benchmarks.md); the bar, 60% of the
-    mean, still catches what this guards against: the tab at half the CLI's speed when other threads
-    held OpenMP pools (`capacity.one_core_outside_training`). A server of its own, like the toy's."""
-    before = _cli_images()
-    with _fresh_app() as url:
-        r = _play(browser, url, "img", 1)
-    after = _cli_images()
-    live, cli = float(re.search(r"(\d+) images/s", r["status"]).group(1)), (before + after) / 2
-    margin(f"MNIST live {live:.0f} images/s = {100 * live / cli:.0f}% of python -m ganlab images (bar 60%; "
-           f"{before:.0f} before, {after:.0f} after)")
-    assert live >= 0.60 * cli
+    """The MNIST tab against `python -m ganlab images`: the 2-core AMD EPYC VM's 10-s CLI runs spread
+    959–1,477 images/s within minutes. On the 2-core Intel Xeon the tab kept 77–91%, on the AMD EPYC
+    58–68% of one CLI run after it (docs/benchmarks.md); the bar, 60% of the mean, still catches what
+    this guards against: the tab at half the CLI's speed when other threads held OpenMP pools
+    (`capacity.one_core_outside_training`)."""
+    _live_share(browser, "img", CLI_IMAGES, "images/s", margin, "python -m ganlab images", 0.6)
 
 
 def test_a_closed_page_frees_its_training_slot_within_5_s(browser):
