@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from ganlab.maths.divergences import kl
-from ganlab.metrics.prdc import knn_radii, prdc
+from ganlab.metrics.prdc import split_quality
 
 
 def _sqrtm_psd_product(a: np.ndarray, b: np.ndarray) -> float:
@@ -67,18 +67,3 @@ def image_metrics(classifier: torch.nn.Module, fake: torch.Tensor, real: torch.T
             "class_histogram": hist.long().tolist(),
             "fid": frechet_distance(f_fake.numpy(), f_real.numpy()),
             "fid_real": frechet_distance(f_real[:half].numpy(), f_real[half:2 * half].numpy()), **quality}
-
-
-def split_quality(real: torch.Tensor, fake: torch.Tensor, radii: dict | None = None) -> dict[str, float]:
-    """Quality and diversity apart: precision and recall with k = 3 (Kynkäänniemi et al.), density and
-    coverage with k = 5 (Naeem et al.), of feature sets ``fake`` against ``real``."""
-    def real_radii(k: int):
-        if radii is None:
-            return None
-        key = (len(real), k)
-        if key not in radii:
-            radii[key] = knn_radii(real, k)
-        return radii[key]
-
-    pr, dc = prdc(real, fake, 3, real_radii(3)), prdc(real, fake, 5, real_radii(5))
-    return {"precision": pr.precision, "recall": pr.recall, "density": dc.density, "coverage": dc.coverage}

@@ -91,3 +91,19 @@ def density_coverage(real, fake, k: int = 5) -> tuple[float, float]:
     """Density and coverage (Naeem et al. 2020) with their k = 5."""
     out = prdc(real, fake, k)
     return out.density, out.coverage
+
+
+def split_quality(real, fake, radii: dict | None = None) -> dict[str, float]:
+    """Quality and diversity apart: precision and recall with k = 3 (Kynkäänniemi et al.), density and
+    coverage with k = 5 (Naeem et al.), of feature sets ``fake`` against ``real``. ``radii``: a cache of
+    the real set's k-NN radii by (n, k), for callers that measure against the same real set again."""
+    def real_radii(k: int):
+        if radii is None:
+            return None
+        key = (len(real), k)
+        if key not in radii:
+            radii[key] = knn_radii(real, k)
+        return radii[key]
+
+    pr, dc = prdc(real, fake, 3, real_radii(3)), prdc(real, fake, 5, real_radii(5))
+    return {"precision": pr.precision, "recall": pr.recall, "density": dc.density, "coverage": dc.coverage}

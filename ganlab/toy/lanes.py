@@ -124,6 +124,10 @@ class LaneSettings:
                 shared[name] = value
                 continue
             index, field = _split(name)
+            if field == "objective" and value == OFF and index < 2:
+                raise GanlabError("lanes 1 and 2 are always on: a comparison needs two")
+            if field == "objective":
+                choice(f"lane {index + 1}'s objective", value, tuple(LANE_RECIPES) + ((OFF,) if index >= 2 else ()))
             if field == "objective" and value == OFF:
                 lanes[index] = None
             elif lanes[index] is None or (field == "objective" and value != lanes[index].objective):

@@ -22,7 +22,8 @@ from ganlab.training.fast.denormals import flush_denormals
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.trainer import StepRecord
 
-METRIC_KEYS = ("step", "modes_covered", "hq_fraction", "w1", "grid_js", "w1_estimate")
+METRIC_KEYS = ("step", "modes_covered", "hq_fraction", "w1", "grid_js", "w1_estimate", "precision", "recall",
+               "density", "coverage")
 
 
 @dataclass
@@ -56,6 +57,7 @@ class ToyRun:
     measure_points: int = 1000
     w1_points: int = 300
     lockstep: bool = False  # batches shared with other lockstep runs of the seed (``training.lockstep``)
+    quality_split: bool = False  # also measure precision, recall, density and coverage (``metrics.prdc``)
     experiment: ToyExperiment = field(init=False)
     history: dict[str, list] = field(init=False)
     metrics: dict[str, list] = field(init=False)
@@ -84,6 +86,7 @@ class ToyRun:
         self.metrics = {k: [] for k in METRIC_KEYS}
         self.mode_shares = []  # per measurement: each mode's share of the samples (high quality, of all drawn)
         self.last_mode_counts = None
+        self._radii: dict = {}  # the evaluation set's k-NN radii, for precision and recall
         self._pending_d: list | None = None  # step mode: D has stepped, G has not
         seed = self.config.seed
         self._real_view = self.experiment.real_samples(self.view_points, seed=seed + 11)
@@ -178,10 +181,12 @@ class ToyRun:
         return float(self._gradient_field(fake).norm(dim=1).mean())
 
     def measure(self) -> dict:
-        """Modes covered, high-quality fraction, exact W1 (POT) and grid JS at this step; appended to ``metrics``."""
+        """Modes covered, high-quality fraction, exact W1 (POT), grid JS and (with ``quality_split``)
+        precision, recall, density and coverage at this step; appended to ``metrics``."""
         exp = self.experiment
         fake = exp.trainer.generate(len(self._z_eval), z=self._z_eval).double().cpu().numpy()
-        out = evaluate_toy_samples(fake, self._real_eval, exp.distribution, self.w1_points)
+        out = evaluate_toy_samples(fake, self._real_eval, exp.distribution, self.w1_points,
+                                   self._radii if self.quality_split else None)
         estimate = self.history["w1_estimate"][-1] if self.history["w1_estimate"] else None
         out["w1_estimate"] = estimate
         out["step"] = self.step

@@ -30,6 +30,7 @@ class ToySession(TrainingSession):
 
     def __init__(self, config: ToyConfig, page: str | None = None, film_frames: int = FILM_FRAMES):
         self.film: deque[Frame] = deque(maxlen=film_frames)  # the latest frames, for the GIF
+        self.quality_split = False  # also measure precision, recall, density, coverage (a view option)
         super().__init__(config, page)
 
     @property
@@ -39,7 +40,13 @@ class ToySession(TrainingSession):
     def build(self, config: ToyConfig) -> list[ToyRun]:
         self.check(config)
         self.film.clear()
-        return [ToyRun(config)]
+        return [ToyRun(config, quality_split=self.quality_split)]
+
+    def split_quality(self, on: bool) -> None:
+        """Measure precision and recall (k-NN manifolds on the 2D points) beside the modes, or stop."""
+        if on != self.quality_split:
+            self.quality_split = self.run.quality_split = on
+            self.measure_now()
 
     def check(self, config: ToyConfig) -> None:
         capacity.check_cost(toy_cost(config))
@@ -104,6 +111,8 @@ class ToySession(TrainingSession):
                 modes_total = len(run.experiment.distribution.centers)
                 parts.append(f"modes covered **{m['modes_covered'][-1]}/{modes_total}** · "
                              f"high quality **{100 * m['hq_fraction'][-1]:.0f}%**")
+            if m["precision"][-1] is not None:
+                parts.append(f"precision **{m['precision'][-1]:.2f}** · recall **{m['recall'][-1]:.2f}**")
             if m["w1"][-1] is not None:
                 parts.append(f"exact W1 **{m['w1'][-1]:.3f}**")
             if m["w1_estimate"][-1] is not None:

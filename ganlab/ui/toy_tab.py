@@ -45,7 +45,8 @@ STRUCTURE = [  # wait for Reset: they shape the data or the networks
 CHART_CAPTION = ("**Charts**: losses and gradient norms per step; D(real) vs D(fake) (probabilities for a "
                  "discriminator, raw scores for a critic); modes covered and high-quality fraction (VEEGAN protocol, "
                  "3σ); the exact W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); "
-                 "grid JS (≤ log 2). Hover a chart for its values.")
+                 "grid JS (≤ log 2); with the box ticked, precision (quality) and recall (diversity) on k-NN balls "
+                 "round the points: high quality is a precision, modes covered a coarse recall. Hover a chart for its values.")
 SPEEDS = {"full speed": None, "slow: 20 steps/frame": 20, "slower: 5 steps/frame": 5, "slowest: 1 step/frame": 1}
 LAYER_LABELS = {"surface": "D(x) / critic surface", "real": "real samples", "fake": "generated samples",
                 "arrows": "generator gradients", "manifold": "generator manifold"}
@@ -65,6 +66,8 @@ def build(app: gr.Blocks) -> None:
             tab.transport()
             speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
             layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
+            split = gr.Checkbox(False, label="also measure precision and recall (quality and diversity apart)",
+                                elem_id="toy-split", elem_classes=ADVANCED)
             with gr.Accordion("objective and training (applied live)", open=False, elem_classes=ADVANCED):
                 tab.widgets([c.name for c in TRAINING])
             with gr.Accordion("data and networks (applied on Reset)", open=False, elem_classes=ADVANCED):
@@ -83,7 +86,7 @@ def build(app: gr.Blocks) -> None:
             gr.Markdown(CHART_CAPTION)
     presets = {key: p for key, p in PRESETS.items()}
     tab.wire(app, preset, watch, presets)
-    _wire_extras(tab, presets, dict(preset=preset, watch=watch, speed=speed, layers=layers, draw_box=draw_box,
+    _wire_extras(tab, presets, dict(preset=preset, watch=watch, speed=speed, layers=layers, split=split, draw_box=draw_box,
                                     sketch=sketch, use_drawing=use_drawing, save=save, gif=gif, saved=saved,
                                     upload=upload))
     gr.api(toy_run, api_name="toy_run")
@@ -96,8 +99,9 @@ def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
     private = dict(api_visibility="private")
     w["preset"].input(lambda key, s: _on_drawn_preset(tab, key, s), [w["preset"], tab.state],
                       [*drawn, w["watch"], w["draw_box"]], **private)
-    gr.on([w["layers"].change, w["speed"].change], lambda s, chosen, speed: _on_view_options(tab, s, chosen, speed),
-          [tab.state, w["layers"], w["speed"]], drawn, concurrency_limit=None, show_progress="hidden", **private)
+    gr.on([w["layers"].change, w["speed"].change, w["split"].change],
+          lambda s, chosen, speed, split: _on_view_options(tab, s, chosen, speed, split),
+          [tab.state, w["layers"], w["speed"], w["split"]], drawn, concurrency_limit=None, show_progress="hidden", **private)
     w["use_drawing"].click(lambda s, d: _on_use_drawing(tab, presets, s, d), [tab.state, w["sketch"]],
                            [*drawn, w["watch"], *boxes], **private)
     w["save"].click(lambda s: _on_save(tab, s), [tab.state], w["saved"], **private)
@@ -114,10 +118,11 @@ def _on_drawn_preset(tab: LiveTab, key: str, session: ToySession):
     return (*tab.draw(session), f"*Watch for:* {DRAWN_WATCH}", gr.Accordion(open=True))
 
 
-def _on_view_options(tab: LiveTab, session: ToySession, chosen_layers: list[str], chosen_speed: str):
+def _on_view_options(tab: LiveTab, session: ToySession, chosen_layers: list[str], chosen_speed: str, split: bool):
     session = tab._session(session)
     session.layers = tuple(chosen_layers)
     session.steps_per_frame = SPEEDS.get(chosen_speed)
+    session.split_quality(bool(split))
     return tab.draw(session)
 
 

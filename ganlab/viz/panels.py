@@ -163,6 +163,13 @@ def toy_charts(history: dict, metrics: dict, critic: bool, modes_total: int | No
     panels.append(line_panel("Wasserstein-1", w1, "w1"))
     panels.append(line_panel("grid JS divergence", [series("grid JS", m, metrics["grid_js"], "#444444")], "js",
                              ylim=(0.0, 0.75), ref=(math.log(2), "log 2")))
+    if any(v is not None for v in metrics.get("precision", [])):
+        panels.append(line_panel("precision (quality) · recall (diversity), k-NN balls on the 2D points",
+                                 [series("precision", m, metrics["precision"], D_COLOR),
+                                  series("recall", m, metrics["recall"], F_COLOR),
+                                  series("coverage", m, metrics["coverage"], F_COLOR, dash=True)], "pr", ylim=(0, 1),
+                                 caption="High quality is a precision with 3σ balls round the modes; modes covered "
+                                         "is a coarse recall. A collapse: precision high, recall low."))
     return panels
 
 

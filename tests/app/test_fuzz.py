@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from ganlab.errors import GanlabError
 from ganlab.images.latent import interpolate
 from ganlab.images.uploads import to_digit
-from ganlab.ui import images_tab, toy_tab
+from ganlab.toy.lanes import LANE_PRESETS
+from ganlab.ui import compare_tab, images_tab, toy_tab
 
 NASTY = st.one_of(
     st.none(), st.just(""), st.just(" "), st.booleans(),
@@ -31,12 +32,14 @@ def _one_line(exc: Exception) -> None:
 
 @pytest.fixture(scope="module")
 def sessions():
-    """One Toy 2D and one MNIST session that every drawn value is typed into, one after another."""
+    """One Toy 2D, one MNIST and one Compare losses session that every drawn value is typed into."""
     from ganlab.ui.images_session import ImageSession
+    from ganlab.ui.lanes_session import LanesSession
     from ganlab.ui.toy_session import ToySession
 
     made = {"toy": ToySession(toy_tab.toy_controller().start),
-            "img": ImageSession(images_tab.images_controller().start, device="cpu")}
+            "img": ImageSession(images_tab.images_controller().start, device="cpu"),
+            "cmp": LanesSession(LANE_PRESETS["pair"].config)}
     yield made
     for session in made.values():
         session.close()
@@ -52,7 +55,7 @@ def _value(data, control):
 def test_any_value_in_any_control_applies_waits_or_is_refused_in_one_line(sessions, data):
     """Whatever is typed, the session keeps a valid config in force and says what happened in one line."""
     for name, controls in (("toy", toy_tab.TRAINING + toy_tab.STRUCTURE),
-                           ("img", images_tab.TRAINING + images_tab.STRUCTURE)):
+                           ("img", images_tab.TRAINING + images_tab.STRUCTURE), ("cmp", compare_tab.CONTROLS)):
         session = sessions[name]
         control = data.draw(st.sampled_from(controls))
         note = session.set_field(control.name, _value(data, control))
