@@ -126,7 +126,7 @@ def test_compare_prints_the_loss_table_and_one_json_row_per_method():
     assert [r["method"] for r in result["rows"]] == ["nonsaturating", "hinge"] and result["cpu"]
     for row in result["rows"]:
         assert row["runs"] == 2 and row["seeds"] == [0, 1] and row["modes_total"] == 25
-        for key in ("modes_covered", "hq_fraction", "w1", "mode_kl", "seconds"):
+        for key in ("modes_covered", "hq_fraction", "w1", "mode_kl", "precision", "recall", "seconds"):
             assert f"{key}_mean" in row and f"{key}_std" in row
         runs = [r for r in result["runs"] if r["objective"] == row["method"]]
         assert row["w1_mean"] == pytest.approx(sum(r["w1"] for r in runs) / 2)

@@ -87,10 +87,12 @@ class ToyExperiment:
         gen = torch.Generator(device=self.device).manual_seed(seed)
         return self.distribution.sample(n, gen).double().cpu().numpy()
 
-    def evaluate(self, n: int = 2500, w1_points: int | None = None, seed: int = 1234) -> dict:
-        """Mode coverage, high-quality fraction, exact W1 and grid JS on n seeded samples."""
+    def evaluate(self, n: int = 2500, w1_points: int | None = None, seed: int = 1234,
+                 quality_split: bool = False) -> dict:
+        """Mode coverage, high-quality fraction, exact W1 and grid JS on n seeded samples (and precision,
+        recall, density and coverage with ``quality_split``)."""
         return evaluate_toy_samples(self.samples(n, seed), self.real_samples(n, seed + 1),
-                                    self.distribution, w1_points)
+                                    self.distribution, w1_points, {} if quality_split else None)
 
 
 def train_and_evaluate(config: ToyConfig, steps: int | None = None, seconds: float | None = None,

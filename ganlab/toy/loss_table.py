@@ -9,6 +9,7 @@ A row per objective then holds the mean ± standard deviation over the seeds of
 - modes covered and the high-quality fraction (within 3σ of a mode; PacGAN's Table 1 protocol),
 - exact W1 between 2,500 generated and 2,500 real samples (POT),
 - reverse KL on the mode histogram, KL(p_G ‖ uniform) over the modes, of the high-quality samples,
+- precision and recall on k-NN balls round the 2D points (``metrics.prdc``; in the JSON),
 
 and the seconds one run took.
 """
@@ -24,7 +25,7 @@ import torch
 from ganlab.errors import GanlabError
 from ganlab.toy.presets import RECOMMENDED_STEPS, recommended
 
-METRICS = ("modes_covered", "hq_fraction", "w1", "mode_kl", "seconds")
+METRICS = ("modes_covered", "hq_fraction", "w1", "mode_kl", "precision", "recall", "seconds")
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -53,9 +54,10 @@ def train_one(task: tuple[str, str, int, int, int]) -> dict:
         config = config.replace(noise_anneal_steps=steps)
     exp = ToyExperiment(config, "cpu", lockstep=True)
     exp.train(steps)
-    metrics = exp.evaluate(eval_samples)
+    metrics = exp.evaluate(eval_samples, quality_split=True)
     return {"objective": objective, "seed": seed, "steps": exp.step, "seconds": round(exp.seconds, 2),
-            **{k: metrics[k] for k in ("modes_covered", "modes_total", "hq_fraction", "w1", "mode_kl")}}
+            **{k: metrics[k] for k in ("modes_covered", "modes_total", "hq_fraction", "w1", "mode_kl", "precision",
+                                       "recall", "density", "coverage")}}
 
 
 def compare_losses(data: str, objectives: Sequence[str], seeds: Sequence[int], steps: int = RECOMMENDED_STEPS,
