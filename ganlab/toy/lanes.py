@@ -145,6 +145,16 @@ class LaneSettings:
                 out[f"lane{i + 1}_{field}"] = getattr(self, f"lane{i + 1}_{field}")
         return out
 
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> LaneSettings:
+        """The settings ``to_dict`` wrote (flat names), validated again."""
+        lanes = []
+        for i in range(1, MAX_LANES + 1):
+            objective = values.get(f"lane{i}_objective", OFF)
+            lanes.append(None if objective in (OFF, None) else
+                         Lane(**{field: values[f"lane{i}_{field}"] for field in LANE_FIELDS}))
+        return cls(data=values["data"], seed=values["seed"], batch=values["batch"], lanes=tuple(lanes))
+
     # ------------------------------------------------------------------ what the lanes train
     @property
     def active(self) -> list[tuple[int, Lane]]:

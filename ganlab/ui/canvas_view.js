@@ -69,11 +69,24 @@
       v.caption.className = "gl-caption";
       v.caption.innerHTML = markdown(panel.caption);
     }
-    panelsBox.appendChild(box);
+    rowBox(panel.row).appendChild(box);
     views[panel.key] = v;
     box.__view = v;
     if (resized) resized.observe(box);
     return sized(v, panel);
+  }
+
+  // Panels with a "row" name share a flex row of their own (the lanes), so no chart flows in beside
+  // a short last row of lanes.
+  const rows = {};
+  function rowBox(name) {
+    if (!name) return panelsBox;
+    if (!rows[name] || !rows[name].isConnected) {
+      rows[name] = document.createElement("div");
+      rows[name].className = "gl-row";
+      panelsBox.appendChild(rows[name]);
+    }
+    return rows[name];
   }
 
   // A panel with a "basis" (percent of the row, e.g. one of n lanes) takes that much of the width,
@@ -202,8 +215,7 @@
     ctx.fillStyle = "#333"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
     ctx.fillText(fmt(s.high), x + 15, y + 5); ctx.fillText(fmt((s.low + s.high) / 2), x + 15, y + height / 2);
     ctx.fillText(fmt(s.low), x + 15, y + height - 5);
-    ctx.save(); ctx.translate(x + 48, y + height / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
-    ctx.fillText(s.label, 0, 0); ctx.restore();
+    ctx.textBaseline = "alphabetic"; ctx.fillText(s.label, x, y - 6);  // above the bar: clear of the ticks
   }
 
   function legend(v, ctx, p, x, y, w) {
@@ -242,7 +254,16 @@
   // ---------------------------------------------------------------- charts
   function drawLines(v, p) {
     const { ctx, w, h } = context(v, p.height || 170);
-    const L = 40, R = p.right ? 34 : 8, T = 30, B = 18, pw = w - L - R, ph = h - T - B;
+    const L = 40, R = p.right ? 34 : 8, B = 18, pw = w - L - R;
+    ctx.font = "10px system-ui, sans-serif";  // the legend wraps onto as many rows as it needs (six lanes)
+    const rows = [[]];
+    let used = 0;
+    for (const s of p.series) {
+      const sw = ctx.measureText(s.name).width + 24;
+      if (used + sw > pw && rows[rows.length - 1].length) { rows.push([]); used = 0; }
+      rows[rows.length - 1].push(s); used += sw;
+    }
+    const T = 30 + 12 * (rows.length - 1), ph = h - T - B;
     const left = p.series.filter((s) => s.axis !== "right");
     let xs = [], ys = [];
     for (const s of p.series) xs = xs.concat(s.x);
@@ -262,11 +283,15 @@
     ctx.fillStyle = "#333"; ctx.font = "bold 12px system-ui, sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
     ctx.fillText(p.title, L, 12);
     ctx.font = "10px system-ui, sans-serif";
-    let lx = L;
-    for (const s of p.series) {
-      ctx.fillStyle = s.color; ctx.fillRect(lx, 19, 10, 3);
-      ctx.fillStyle = "#555"; ctx.fillText(s.name, lx + 13, 24); lx += ctx.measureText(s.name).width + 24;
-    }
+    rows.forEach((row, r) => {
+      let lx = L;
+      for (const s of row) {
+        ctx.fillStyle = s.color;
+        if (s.dash) { ctx.fillRect(lx, 19 + 12 * r, 4, 3); ctx.fillRect(lx + 6, 19 + 12 * r, 4, 3); }
+        else ctx.fillRect(lx, 19 + 12 * r, 10, 3);
+        ctx.fillStyle = "#555"; ctx.fillText(s.name, lx + 13, 24 + 12 * r); lx += ctx.measureText(s.name).width + 24;
+      }
+    });
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
     for (const f of [0, 0.5, 1]) {
       const t = lo + f * (hi - lo), y = T + (1 - f) * ph;
@@ -391,8 +416,17 @@
       for (const k of Object.keys(views)) if (!keys.has(k)) { drop(views[k]); delete views[k]; }
     }
     const fresh = (reply.panels || []).map(view);  // every box first: a box's width depends on its neighbours
-    if (reply.complete && fresh.some((v, i) => panelsBox.children[i] !== v.box)) {
-      for (const v of fresh) panelsBox.appendChild(v.box);  // the frame's order (a preset with more lanes)
+    if (reply.complete) {  // the frame's order (a preset with more lanes), rows first where they come first
+      const placed = new Set();
+      const order = (reply.panels || []).map((p, i) => [p, fresh[i]]);
+      if (order.some(([p, v]) => v.box.parentNode !== rowBox(p.row))) order.forEach(([p, v]) => rowBox(p.row).appendChild(v.box));
+      const wanted = [];
+      for (const [p, v] of order) {
+        const node = p.row ? rowBox(p.row) : v.box;
+        if (!placed.has(node)) { placed.add(node); wanted.push(node); }
+      }
+      if (wanted.some((node, i) => panelsBox.children[i] !== node)) wanted.forEach((node) => panelsBox.appendChild(node));
+      for (const name of Object.keys(rows)) if (!rows[name].children.length) { rows[name].remove(); delete rows[name]; }
     }
     let slice = performance.now();
     for (const [i, p] of (reply.panels || []).entries()) {

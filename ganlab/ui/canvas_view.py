@@ -29,6 +29,7 @@ CSS = """
 .gl-status { min-height: 2.6em; margin: 0 0 6px 0; line-height: 1.45; }
 .gl-panels { display: flex; flex-wrap: wrap; gap: 6px 10px; }
 .gl-panel { position: relative; flex: 1 1 100%; min-width: 0; }
+.gl-row { display: flex; flex-wrap: wrap; gap: 6px 10px; flex: 1 1 100%; min-width: 0; }
 .gl-panel canvas { width: 100%; display: block; }
 .gl-lines { flex: 1 1 30%; min-width: 220px; }
 .gl-pair .gl-layered { flex: 1 1 45%; min-width: 300px; }

@@ -144,8 +144,10 @@ class LiveTab:
             gr.on(triggers, handler, [self.state, box], outputs, api_visibility="private",
                   show_progress="hidden", concurrency_limit=None)
         if preset is not None and presets:
-            preset.input(self._on_preset(presets), [preset, self.state], [*drawn, watch, *boxes],
-                         api_visibility="private", show_progress_on=[self.live])
+            # select, not input: the menu also reports its value when it merely loses focus (Tab, Escape,
+            # a click elsewhere), which reloaded the preset and wiped the student's run and settings
+            preset.select(self._on_preset(presets), [preset, self.state], [*drawn, watch, *boxes],
+                          api_visibility="private", show_progress_on=[self.live])
 
     def _session(self, session: TrainingSession | None, request: gr.Request | None = None) -> TrainingSession:
         """The page's session, made from the start config the first time."""

@@ -75,11 +75,11 @@ class LanesSession(TrainingSession):
 
     def panels(self, frames: list[Frame], charts: bool) -> list[dict]:
         """A small layered view per lane (each surface on its own scale) and, when ``charts``, the curves."""
-        basis = round(100 / len(frames), 2)
+        basis = round(100 / (len(frames) if len(frames) <= 4 else 3), 2)  # five or six lanes: rows of three
         panels = []
         for i, (f, name) in enumerate(zip(frames, self.names)):
             view = layered_view(f, self.layers, name, f"lane{self.slots[i]}")
-            view["basis"], view["color"] = basis, LANE_COLORS[self.slots[i]]
+            view["basis"], view["color"], view["row"] = basis, LANE_COLORS[self.slots[i]], "lanes"
             panels.append(view)
         if charts:
             panels += lane_charts(self.runs, self.names, [LANE_COLORS[s] for s in self.slots], self.curves)

@@ -97,7 +97,7 @@ def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
     """The Toy 2D tab's own events: the drawn preset, view options, drawing, save/load, the GIF."""
     drawn, boxes = [tab.state, tab.live], [tab.built[c.name] for c in tab.controls]
     private = dict(api_visibility="private")
-    w["preset"].input(lambda key, s: _on_drawn_preset(tab, key, s), [w["preset"], tab.state],
+    w["preset"].select(lambda key, s: _on_drawn_preset(tab, key, s), [w["preset"], tab.state],
                       [*drawn, w["watch"], w["draw_box"]], **private)
     gr.on([w["layers"].change, w["speed"].change, w["split"].change],
           lambda s, chosen, speed, split: _on_view_options(tab, s, chosen, speed, split),

@@ -91,6 +91,7 @@ def test_lane_fields_by_flat_name():
     with pytest.raises(GanlabError, match="learning rate"):
         s.replace(lane1_lr_d=-1)
     assert set(s.to_dict()) >= {"data", "seed", "batch", "lane6_lr_d"}
+    assert LaneSettings.from_dict(s.to_dict()) == s
 
 
 def test_min_max_scaling_puts_every_loss_on_zero_to_one():
