@@ -42,11 +42,11 @@ class ImageConfig(TrainSettings):
         choice("architecture", self.arch, ARCHS)
         if not isinstance(self.conditional, bool):
             raise GanlabError(f"conditional must be true or false, got {self.conditional!r}")
-        integer("width", self.width, 4, 512)
+        object.__setattr__(self, "width", integer("width", self.width, 4, 512))
         if self.d_width != 0:
-            integer("discriminator width", self.d_width, 4, 512)
+            object.__setattr__(self, "d_width", integer("discriminator width", self.d_width, 4, 512))
         if self.latent_dim != 0:
-            integer("latent dimension", self.latent_dim, 1, 1024)
+            object.__setattr__(self, "latent_dim", integer("latent dimension", self.latent_dim, 1, 1024))
         if self.conditional and self.data == "stacked-mnist":
             raise GanlabError("StackedMNIST has 1000 modes and no class-conditional models here; train it unconditionally")
         if self.conditional and self.pack > 1:

@@ -36,10 +36,10 @@ class ToyConfig(TrainSettings):
             raise GanlabError("data 'custom' needs points: draw some first")
         if self.points is not None and len(self.points) > 10000:
             raise GanlabError(f"a point cloud may hold at most 10000 points, got {len(self.points)}")
-        integer("hidden width", self.hidden, 1, 4096)
-        integer("depth", self.depth, 1, 16)
+        object.__setattr__(self, "hidden", integer("hidden width", self.hidden, 1, 4096))
+        object.__setattr__(self, "depth", integer("depth", self.depth, 1, 16))
         choice("activation", self.activation, tuple(ACTIVATIONS))
-        integer("latent dimension", self.latent_dim, 1, 4096)
+        object.__setattr__(self, "latent_dim", integer("latent dimension", self.latent_dim, 1, 4096))
         choice("prior", self.prior, PRIOR_NAMES)
         if self.augment != "none":
             raise GanlabError("augmentation applies to image GANs, not to 2D toy data")

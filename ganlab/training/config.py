@@ -60,7 +60,7 @@ class TrainSettings:
         number("clip (c)", self.clip, 0.0, 10.0, lo_open=True)
         number("gradient penalty weight (λ)", self.gp_weight, 0.0, 1e4)
         number("R1 weight (γ)", self.r1_weight, 0.0, 1e4)
-        integer("k (discriminator steps per generator step)", self.n_critic, 1, 100)
+        object.__setattr__(self, "n_critic", integer("k (discriminator steps per generator step)", self.n_critic, 1, 100))
         choice("optimizer", self.optimizer, OPTIMIZERS)
         number("generator learning rate", self.lr_g, 0.0, 1.0, lo_open=True)
         number("discriminator learning rate", self.lr_d, 0.0, 1.0, lo_open=True)
@@ -69,21 +69,21 @@ class TrainSettings:
                 raise GanlabError(f"{who} betas must be two numbers (β1, β2), got {betas!r}")
             number(f"{who} β1", betas[0], 0.0, 0.9999)
             number(f"{who} β2", betas[1], 0.0, 0.9999)
-        integer("learning-rate decay steps", self.lr_decay_steps, 0, 10**9)
-        integer("batch size", self.batch, 1, 65536)
+        object.__setattr__(self, "lr_decay_steps", integer("learning-rate decay steps", self.lr_decay_steps, 0, 10**9))
+        object.__setattr__(self, "batch", integer("batch size", self.batch, 1, 65536))
         number("label smoothing", self.label_smoothing, 0.0, 0.5)
         if self.label_smoothing > 0 and self.objective not in ("minimax", "nonsaturating", "lsgan"):
             raise GanlabError("one-sided label smoothing applies to minimax, nonsaturating and lsgan, "
                               f"not to '{self.objective}' (a critic has no labels)")
         number("instance noise", self.instance_noise, 0.0, 10.0)
-        integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9)
+        object.__setattr__(self, "noise_anneal_steps", integer("noise anneal steps", self.noise_anneal_steps, 0, 10**9))
         number("EMA β", self.ema, 0.0, 0.9999)
         choice("augmentation", self.augment, AUGMENT_POLICIES)
-        integer("pack size (samples D judges at once)", self.pack, 1, 16)
+        object.__setattr__(self, "pack", integer("pack size (samples D judges at once)", self.pack, 1, 16))
         if self.batch % self.pack:
             raise GanlabError(f"the batch ({self.batch}) must split into packs of {self.pack}")
         choice("precision", self.precision, PRECISIONS)
-        integer("seed", self.seed, 0, 2**63 - 1)
+        object.__setattr__(self, "seed", integer("seed", self.seed, 0, 2**63 - 1))
 
     @property
     def lipschitz_method(self) -> str:

@@ -3,6 +3,7 @@
 Each call ends in a result or a one-line GanlabError (or an {"error": ...} answer) — never another
 exception, never a hang."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -23,7 +24,12 @@ NASTY = st.one_of(
     st.sampled_from([math.nan, math.inf, -math.inf, 0, -1, 0.0, 1e308, -1e-308, 2**63, "nan", "1e9", "ring8"]),
     st.text(max_size=12), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
 )
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The same 150 examples every run (derandomize), so CI's verdict does not depend on the draw; explore
+# new ones with `GANLAB_FUZZ_RANDOM=1 python -m pytest tests/app/test_fuzz.py --hypothesis-seed=N`. Random
+# draws in CI found two real bugs this way (a conditional GAN sized without labels, width 4.0 kept as
+# a float), each now a unit test of its own.
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                derandomize=os.environ.get("GANLAB_FUZZ_RANDOM") is None)
 
 
 def _one_line(exc: Exception) -> None:

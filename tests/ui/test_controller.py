@@ -198,3 +198,16 @@ def test_a_seeded_run_gives_the_same_numbers_whatever_other_students_do():
         loader.join(30)
         third.close()
     assert crowded[0] == crowded[1] == alone[0]
+
+
+def test_whole_numbers_typed_with_a_point_become_ints_in_every_config():
+    """Found by the fuzz test: width 4.0 passed the check and reached nn.ConvTranspose2d as a float."""
+    from ganlab.images.config import ImageConfig
+    from ganlab.images.experiment import image_cost
+    from ganlab.toy.config import ToyConfig
+
+    image = ImageConfig(width=8.0, batch=16.0, seed=3.0)
+    assert (type(image.width), type(image.batch), type(image.seed)) == (int, int, int)
+    assert image_cost(image).parameters > 0
+    toy = ToyConfig(hidden=32.0, depth=2.0, latent_dim=2.0, n_critic=2.0)
+    assert all(type(getattr(toy, k)) is int for k in ("hidden", "depth", "latent_dim", "n_critic"))
