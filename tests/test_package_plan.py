@@ -17,7 +17,7 @@ PACKAGE = os.path.dirname(ganlab.__file__)
 FLOORS = {  # the first matching prefix decides a module's floor
     "ganlab.errors": 0, "ganlab.maths": 0, "ganlab.models": 0, "ganlab.metrics": 0, "ganlab.training": 0,
     "ganlab.toy": 1, "ganlab.images": 1,
-    "ganlab.viz": 2, "ganlab.ui": 2, "ganlab.cli": 2, "ganlab.bench": 2, "ganlab.__main__": 2,
+    "ganlab.viz": 2, "ganlab.ui": 2, "ganlab.cli": 2, "ganlab.cli_comparisons": 2, "ganlab.bench": 2, "ganlab.__main__": 2,
 }
 WINGS = ("ganlab.toy", "ganlab.images")
 
