@@ -35,7 +35,7 @@ class LanesSession(TrainingSession):
 
     def build(self, settings: LaneSettings) -> list[ToyRun]:
         self.slots = [slot for slot, _ in settings.active]
-        self.names = [f"{slot + 1}. {chosen.name}" for slot, chosen in settings.active]
+        self.names = lane_names(settings)
         self.curves: dict[str, list] = {"step": [], "grad": [], "ms": []}
         self._timed = [0.0] * len(self.slots)  # seconds each lane trained since the last measurement
         self._timed_steps = 0
@@ -53,7 +53,7 @@ class LanesSession(TrainingSession):
         for run, config in zip(self.runs, settings.configs()):
             if config != run.config:
                 run.apply(config)
-        self.names = [f"{slot + 1}. {chosen.name}" for slot, chosen in settings.active]
+        self.names = lane_names(settings)
 
     def advance(self) -> None:
         """One slice: the first lane for its share of TRAIN_SLICE, the others the same number of steps."""
@@ -94,3 +94,8 @@ class LanesSession(TrainingSession):
             parts.append("exact W1: " + ", ".join(f"{name} **{v:.3f}**" for name, v in zip(self.names, w1)
                                                     if v is not None))
         return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")
+
+
+def lane_names(settings: LaneSettings) -> list[str]:
+    """Each running lane's title: its number and its method's name, e.g. "3. WGAN (clipping)"."""
+    return [f"{slot + 1}. {chosen.name}" for slot, chosen in settings.active]
