@@ -133,7 +133,8 @@ def cmd_toy(args) -> int:
         modes = (f"{result['modes_covered']}/{result['modes_total']} modes, "
                  f"{100 * result['hq_fraction']:.1f}% high quality, " if result["modes_total"] else "")
         print(f"{exp.step} steps in {exp.seconds:.1f} s ({result['steps_per_second']:.0f} steps/s): "
-              f"{modes}W1 = {result['w1']:.4f}, grid JS = {result['grid_js']:.4f}")
+              f"{modes}W1 = {result['w1']:.4f}, grid JS = {result['grid_js']:.4f}, "
+              f"precision {result['precision']:.2f} (quality), recall {result['recall']:.2f} (diversity)")
     return 0
 
 

@@ -26,6 +26,7 @@ from ganlab.training.seeding import seeded
 from ganlab.training.trainer import StepRecord, Trainer
 
 SAMPLE_CHUNK = 4096  # generated images per forward pass when measuring many
+STACKED_PRDC_SAMPLES = 5000  # StackedMNIST: precision and recall on this many of the (26,000) samples
 
 
 def build_image_networks(config: ImageConfig) -> tuple[nn.Module, nn.Module]:
@@ -155,9 +156,25 @@ class ImageExperiment:
             if self._channel_accuracy is None:
                 gen = torch.Generator(device=self.device).manual_seed(seed + 1)
                 self._channel_accuracy = channel_accuracy(self._classifier, *self.dataset.sample(1000, gen, split="test"))
-            return stacked_mnist_metrics(self._classifier, self.samples(n, seed), None, None, self._channel_accuracy)
+            fake = self.samples(n, seed)
+            return {**stacked_mnist_metrics(self._classifier, fake, None, None, self._channel_accuracy),
+                    **self._stacked_quality(fake[:STACKED_PRDC_SAMPLES], seed)}
         real = to_float(self.dataset.test_images[:n])
         return image_metrics(self._classifier, self.samples(n, seed), real, self._real_radii)
+
+    def _stacked_quality(self, fake: torch.Tensor, seed: int) -> dict:
+        """Precision, recall, density and coverage of StackedMNIST fakes against as many held-out stacked
+        images (drawn once per size, from ``seed`` + 2), on the classifier's three channels' features."""
+        from ganlab.metrics.prdc import split_quality
+        from ganlab.metrics.stacked import channel_features
+
+        n = len(fake)
+        if ("real", n) not in self._real_radii:
+            gen = torch.Generator(device=self.device).manual_seed(seed + 2)
+            real, _ = self.dataset.sample(n, gen, split="test")
+            self._real_radii = {("real", n): channel_features(self._classifier, real)}
+        real_features = self._real_radii[("real", n)]
+        return split_quality(real_features, channel_features(self._classifier, fake), self._real_radii)
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:

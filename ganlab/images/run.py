@@ -15,7 +15,7 @@ from ganlab.training.lipschitz import PENALTIES
 
 IMAGE_METRIC_KEYS = ("step", "classes_covered", "class_kl", "mean_confidence", "fid", "precision", "recall",
                      "density", "coverage")
-STACKED_METRIC_KEYS = ("step", "modes_covered", "mode_kl")
+STACKED_METRIC_KEYS = ("step", "modes_covered", "mode_kl", "precision", "recall", "density", "coverage")
 STACKED_MEASURE_SAMPLES = 1000  # StackedMNIST's 1000 modes on 1,000 samples (the CLI: the papers' 26,000)
 
 

@@ -39,14 +39,18 @@ def _points(features) -> Tensor:
 
 def knn_radii(features, k: int) -> Tensor:
     """Each point's distance to its k-th nearest neighbour in the same set (itself excluded): r_i."""
-    x = _points(features)
-    if not 1 <= k < len(x):
-        raise ValueError(f"k must be between 1 and {len(x) - 1}, got {k}")
-    out = torch.empty(len(x), dtype=torch.float64)
+    return _radii(_points(features), (k,))[k]
+
+
+def _radii(x: Tensor, ks: tuple[int, ...]) -> dict[int, Tensor]:
+    """``knn_radii`` for several k from one pass over the distances."""
+    if not all(1 <= k < len(x) for k in ks):
+        raise ValueError(f"k must be between 1 and {len(x) - 1}, got {', '.join(map(str, ks))}")
+    out = torch.empty(len(x), max(ks) + 1, dtype=torch.float64)
     for start in range(0, len(x), CHUNK):
         d = torch.cdist(x[start:start + CHUNK], x)
-        out[start:start + CHUNK] = d.kthvalue(k + 1, dim=1).values  # the 0 to itself is the first
-    return out
+        out[start:start + CHUNK] = d.topk(max(ks) + 1, dim=1, largest=False).values  # the 0 to itself is first
+    return {k: out[:, k].contiguous() for k in ks}
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,32 @@ class PRDC:
 def prdc(real, fake, k: int = 5, real_radii: Tensor | None = None) -> PRDC:
     """All four measures with one k (as the ``prdc`` package computes them). ``real_radii``: the real
     set's ``knn_radii(real, k)``, when already known."""
+    return prdc_by_k(real, fake, (k,), None if real_radii is None else {k: real_radii})[k]
+
+
+def prdc_by_k(real, fake, ks: tuple[int, ...], real_radii: dict[int, Tensor] | None = None) -> dict[int, PRDC]:
+    """``prdc`` for each k in ``ks``, computing each distance matrix once. ``real_radii``: the real set's
+    radii by k, where already known."""
     x, y = _points(real), _points(fake)
-    r = knn_radii(x, k) if real_radii is None else torch.as_tensor(real_radii, dtype=torch.float64)
-    s = knn_radii(y, k)
-    inside_real = torch.zeros(len(y), dtype=torch.float64)  # per fake: how many real balls hold it
-    recalled = torch.zeros(len(x), dtype=torch.bool)  # per real: inside some fake ball
-    covered = torch.zeros(len(x), dtype=torch.bool)  # per real: its ball holds some fake
+    known = real_radii or {}
+    missing = tuple(k for k in ks if k not in known)
+    r = {**known, **(_radii(x, missing) if missing else {})}
+    r = {k: torch.as_tensor(r[k], dtype=torch.float64) for k in ks}
+    s = _radii(y, ks)
+    inside_real = {k: torch.zeros(len(y), dtype=torch.float64) for k in ks}  # per fake: how many real balls hold it
+    recalled = {k: torch.zeros(len(x), dtype=torch.bool) for k in ks}  # per real: inside some fake ball
+    covered = {k: torch.zeros(len(x), dtype=torch.bool) for k in ks}  # per real: its ball holds some fake
     for start in range(0, len(x), CHUNK):
-        d = torch.cdist(x[start:start + CHUNK], y)  # (reals in this chunk, fakes)
-        inside_real += (d < r[start:start + CHUNK, None]).sum(0)
-        recalled[start:start + CHUNK] = (d < s[None, :]).any(1)
-        covered[start:start + CHUNK] = d.min(1).values < r[start:start + CHUNK]
-    return PRDC(precision=float((inside_real > 0).double().mean()), recall=float(recalled.double().mean()),
-                density=float(inside_real.mean() / k), coverage=float(covered.double().mean()), k=k)
+        rows = slice(start, start + CHUNK)
+        d = torch.cdist(x[rows], y)  # (reals in this chunk, fakes)
+        nearest = d.min(1).values
+        for k in ks:
+            inside_real[k] += (d < r[k][rows, None]).sum(0)
+            recalled[k][rows] = (d < s[k][None, :]).any(1)
+            covered[k][rows] = nearest < r[k][rows]
+    return {k: PRDC(precision=float((inside_real[k] > 0).double().mean()), recall=float(recalled[k].double().mean()),
+                    density=float(inside_real[k].mean() / k), coverage=float(covered[k].double().mean()), k=k)
+            for k in ks}
 
 
 def precision_recall(real, fake, k: int = 3) -> tuple[float, float]:
@@ -97,13 +114,11 @@ def split_quality(real, fake, radii: dict | None = None) -> dict[str, float]:
     """Quality and diversity apart: precision and recall with k = 3 (Kynkäänniemi et al.), density and
     coverage with k = 5 (Naeem et al.), of feature sets ``fake`` against ``real``. ``radii``: a cache of
     the real set's k-NN radii by (n, k), for callers that measure against the same real set again."""
-    def real_radii(k: int):
-        if radii is None:
-            return None
-        key = (len(real), k)
-        if key not in radii:
-            radii[key] = knn_radii(real, k)
-        return radii[key]
-
-    pr, dc = prdc(real, fake, 3, real_radii(3)), prdc(real, fake, 5, real_radii(5))
-    return {"precision": pr.precision, "recall": pr.recall, "density": dc.density, "coverage": dc.coverage}
+    n = len(real)
+    known = {k: radii[(n, k)] for k in (3, 5) if radii is not None and (n, k) in radii}
+    if radii is not None and len(known) < 2:
+        known = _radii(_points(real), (3, 5))
+        radii.update({(n, k): v for k, v in known.items()})
+    by_k = prdc_by_k(real, fake, (3, 5), known)
+    return {"precision": by_k[3].precision, "recall": by_k[3].recall,
+            "density": by_k[5].density, "coverage": by_k[5].coverage}

@@ -101,12 +101,13 @@ def train_and_evaluate(config: ToyConfig, steps: int | None = None, seconds: flo
 
     The dict holds ``data``, ``objective``, ``lipschitz``, ``steps``, ``seconds``,
     ``steps_per_second``, the metrics of ``ToyExperiment.evaluate`` (modes, high quality, exact
-    W1, grid JS), ``eval_seconds``, ``seed`` and ``device``.
+    W1, grid JS, and quality and diversity apart: precision, recall, density, coverage),
+    ``eval_seconds``, ``seed`` and ``device``.
     """
     exp = ToyExperiment(config, device)
     exp.train(steps=None if seconds else steps, seconds=seconds)
     started = time.perf_counter()
-    metrics = exp.evaluate(eval_samples)
+    metrics = exp.evaluate(eval_samples, quality_split=True)
     result = {"data": config.data, "objective": config.objective, "lipschitz": config.lipschitz_method,
               "steps": exp.step, "seconds": round(exp.seconds, 3),
               "steps_per_second": round(exp.step / exp.seconds, 1) if exp.seconds else 0.0,

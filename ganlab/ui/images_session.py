@@ -95,6 +95,7 @@ class ImageSession(TrainingSession):
         m = run.metrics
         if m["step"] and run.stacked:
             parts.append(f"modes **{m['modes_covered'][-1]}/1000** · KL from uniform **{m['mode_kl'][-1]:.3f}** · "
+                         f"precision **{m['precision'][-1]:.2f}** · recall **{m['recall'][-1]:.2f}** · "
                          f"*metrics every {self.measure_every:g} s of play on {run.measure_samples:,} samples "
                          "(the papers use 26,000: `python -m ganlab images --data stacked-mnist --eval-samples 26000`)*")
         elif m["step"]:

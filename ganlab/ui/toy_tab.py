@@ -99,6 +99,9 @@ def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
     private = dict(api_visibility="private")
     w["preset"].select(lambda key, s: _on_drawn_preset(tab, key, s), [w["preset"], tab.state],
                       [*drawn, w["watch"], w["draw_box"]], **private)
+    # a collapse preset shows quality and diversity apart: high precision, low recall
+    w["preset"].select(lambda key: True if "collapse" in getattr(presets.get(key), "tags", ()) else gr.skip(),
+                       w["preset"], w["split"], **private)
     gr.on([w["layers"].change, w["speed"].change, w["split"].change],
           lambda s, chosen, speed, split: _on_view_options(tab, s, chosen, speed, split),
           [tab.state, w["layers"], w["speed"], w["split"]], drawn, concurrency_limit=None, show_progress="hidden", **private)

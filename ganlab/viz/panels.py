@@ -184,20 +184,28 @@ def image_charts(history: dict, metrics: dict, critic: bool, fid_real: float | N
         line_panel("class KL from uniform", [series("class KL", m, metrics["class_kl"], "#444444")], "kl"),
         line_panel("Fréchet distance (classifier features)", [series("Fréchet distance", m, metrics["fid"], F_COLOR)],
                    "fid", ref=(fid_real, "real vs real") if fid_real is not None else None),
-        line_panel("precision (quality) · recall (diversity)",
-                   [series("precision", m, metrics["precision"], D_COLOR), series("recall", m, metrics["recall"], F_COLOR),
-                    series("coverage", m, metrics["coverage"], F_COLOR, dash=True)], "pr", ylim=(0, 1)),
+        quality_panel(metrics),
     ]
 
 
+def quality_panel(metrics: dict) -> dict:
+    """Precision (quality) and recall (diversity) over training, with coverage dashed: a collapse keeps
+    precision up while recall and coverage fall."""
+    m = metrics["step"]
+    return line_panel("precision (quality) · recall (diversity)",
+                      [series("precision", m, metrics["precision"], D_COLOR), series("recall", m, metrics["recall"], F_COLOR),
+                       series("coverage", m, metrics["coverage"], F_COLOR, dash=True)], "pr", ylim=(0, 1))
+
+
 def stacked_charts(history: dict, metrics: dict, critic: bool) -> list[dict]:
-    """Chart panels of a StackedMNIST run: the training signals, modes covered of 1000 over time, and
-    the reverse KL of the mode histogram from uniform."""
+    """Chart panels of a StackedMNIST run: the training signals, modes covered of 1000 over time, the
+    reverse KL of the mode histogram from uniform, and precision and recall."""
     m = metrics["step"]
     return _training_panels(history, critic) + [
         line_panel("modes covered of 1000", [series("modes covered", m, metrics["modes_covered"], REAL_COLOR)],
                    "modes", ylim=(0, 1000)),
         line_panel("mode KL from uniform", [series("mode KL", m, metrics["mode_kl"], "#444444")], "kl"),
+        quality_panel(metrics),
     ]
 
 

@@ -90,6 +90,20 @@ def test_bad_hyperparameter_gives_a_message_and_keeps_the_run(app_url, browser):
     page.close()
 
 
+def test_a_collapse_preset_shows_quality_and_diversity_apart(app_url, browser):
+    """Choosing the mode-collapse preset ticks 'precision and recall': the status line and a chart show both."""
+    page = _open(browser, app_url)
+    page.click("#toy-preset input")
+    page.get_by_role("option", name="Mode collapse (vanilla GAN on the ring)").click()
+    page.wait_for_function("document.querySelector('#toy-status').innerText.includes('preset loaded')", timeout=15000)
+    page.wait_for_function("/precision [\\d.]+ · recall [\\d.]+/.test(document.querySelector('#toy-status').innerText)",
+                           timeout=15000)
+    assert page.locator("#toy-split input").is_checked()
+    page.wait_for_function("document.querySelector('#toy-live .gl-live').__ganlab.titles.pr", timeout=15000)
+    assert not page.errors, page.errors
+    page.close()
+
+
 def test_every_tab_renders_and_the_compare_tab_trains(app_url, browser):
     page = _open(browser, app_url, 1200)
     errors = page.errors
@@ -207,7 +221,8 @@ def test_stacked_mnist_lights_its_modes_in_the_mnist_tab(app_url, browser):
                            timeout=30000)
     page.click("#img-pause", timeout=15000)
     text = page.inner_text("#img-status")
-    assert "stacked-mnist" in text and "1,000 samples" in text
+    assert "stacked-mnist" in text and "1,000 samples" in text and re.search(r"precision [\d.]+ · recall [\d.]+", text)
+    assert page.evaluate("document.querySelector('#img-live .gl-live').__ganlab.titles.pr")
     title = page.evaluate("document.querySelector('#img-live .gl-live').__ganlab.titles.modemap")
     assert re.fullmatch(r"the 1000 modes: \d+ covered", title)
     time.sleep(1)
