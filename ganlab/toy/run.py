@@ -83,6 +83,7 @@ class ToyRun:
         self.experiment = experiment
         self.config = experiment.config
         self.history = {k: [] for k in HISTORY_KEYS}
+        self._last_estimate: float | None = None  # the critic's E f(x) − E f(G(z)) at the last step
         self.metrics = {k: [] for k in METRIC_KEYS}
         self.mode_shares = []  # per measurement: each mode's share of the samples (high quality, of all drawn)
         self.last_mode_counts = None
@@ -143,6 +144,8 @@ class ToyRun:
 
     def _record(self, records: list[StepRecord]) -> None:
         record_means(self.history, records)
+        if records:  # the metrics quote the last step itself: a slice's mean depends on how long it ran
+            self._last_estimate = records[-1].w1_estimate
 
     # ------------------------------------------------------------------ views and metrics
     def frame(self, arrows: bool = True, manifold: bool = True) -> Frame:
@@ -187,8 +190,7 @@ class ToyRun:
         fake = exp.trainer.generate(len(self._z_eval), z=self._z_eval).double().cpu().numpy()
         out = evaluate_toy_samples(fake, self._real_eval, exp.distribution, self.w1_points,
                                    self._radii if self.quality_split else None)
-        estimate = self.history["w1_estimate"][-1] if self.history["w1_estimate"] else None
-        out["w1_estimate"] = estimate
+        out["w1_estimate"] = self._last_estimate
         out["step"] = self.step
         for key in METRIC_KEYS:
             value = out.get(key)

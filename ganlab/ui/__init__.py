@@ -4,10 +4,9 @@ from __future__ import annotations
 import os
 
 
-# (label, id): the app's tabs, left to right; ganlab.ui.<id>_tab builds each
-TABS = [("Toy 2D", "toy"), ("Compare losses", "compare"), ("Game dynamics", "dynamics"),
-        ("MNIST", "images"), ("Latent space", "latent"), ("Divergences & transport", "divergences"),
-        ("Building blocks", "blocks")]
+from ganlab.ui.tab_list import TABS  # (label, id), left to right
+
+__all__ = ["TABS", "build_app", "launch_options"]
 
 
 def build_app():
@@ -24,6 +23,7 @@ def build_app():
         dynamics_tab,
         images_tab,
         latent_tab,
+        lesson_bar,
         presenter,
         toy_tab,
     )
@@ -41,15 +41,22 @@ def build_app():
     with gr.Blocks(title="ganlab") as app:
         with gr.Row(equal_height=True):
             gr.Markdown("# ganlab — a laboratory for generative adversarial networks")
+            lesson_menu = gr.Dropdown(lesson_bar.lesson_choices(), value=lesson_bar.NO_LESSON, label="lesson",
+                                      elem_id="lesson-menu", scale=0, min_width=260)
             presenting = gr.Checkbox(False, label="presenter mode (or add ?presenter=1 to the address)",
                                      elem_id="presenter-toggle", scale=0, min_width=260)
         presenting.change(None, presenting, presenting, js=presenter.TOGGLE)
         app.load(None, None, presenting, js=presenter.FROM_URL)
+        bar = lesson_bar.layout()
+        live = {}  # the live tabs' controllers by id: links and lessons open setups in them
         # tabs wrap onto a second row on a narrow screen instead of hiding in a menu
-        with gr.Tabs(overflow_behavior="wrap"):
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
             for label, tab_id in TABS:
                 with gr.Tab(label, id=tab_id):
-                    builders[tab_id].build(app)
+                    controller = builders[tab_id].build(app)
+                    if controller is not None:
+                        live[tab_id] = controller
+        lesson_bar.wire(app, bar, tabs, live, lesson_menu)
         app.unload(canvas_view.page_closed)
     app.queue(default_concurrency_limit=None)
     capacity.calm_queue(app)

@@ -62,10 +62,10 @@ def lane_controls(slot: int) -> list[Control]:
 CONTROLS = SHARED + [c for slot in range(MAX_LANES) for c in lane_controls(slot)]
 
 
-def build(app: gr.Blocks) -> None:
+def build(app: gr.Blocks) -> LiveTab:
     start = LANE_PRESETS["pair"]
     tab = LiveTab("cmp", CONTROLS, lambda settings, page: LanesSession(settings, page), start.config,
-                  buttons=("play", "pause", "reset"), play_label="▶ Play all", linked=True)
+                  buttons=("play", "pause", "reset"), play_label="▶ Play all", linked=True, tab_id="compare")
     with gr.Row():
         with gr.Column(scale=2):
             preset, watch = tab.preset_picker(LANE_PRESETS, start.key)
@@ -82,6 +82,7 @@ def build(app: gr.Blocks) -> None:
     gr.Markdown(f"{LANES_CAPTION}\n\n{CURVES_CAPTION}")
     _optimality_figures(app)
     tab.wire(app, preset, watch, LANE_PRESETS)
+    return tab
 
 
 def _optimality_figures(app: gr.Blocks) -> None:

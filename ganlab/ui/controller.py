@@ -13,6 +13,9 @@ where the tab places them and wires them the same way everywhere:
   written under the box's label and in the view's message line.
 - **A preset** loads its settings into the controls and resets the runs; the line under it says
   what to watch for, or that the settings are now custom.
+- **A link** (``ui.links``): "copy link to this setup" writes the preset and every changed control into
+  the address; a page opened on such an address (or on a lesson's step, ``ui.lessons``) starts from
+  that setup, paused, and says what it could not use.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from ganlab.errors import GanlabError
 from ganlab.training.lipschitz import LIPSCHITZ_METHODS
 from ganlab.training.objectives import OBJECTIVE_NAMES
 from ganlab.ui.canvas_view import command_js, live_view, nudge
+from ganlab.ui.lessons import page_setup
+from ganlab.ui.links import Resolved, read_setup, setup_query
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.training_session import TrainingSession
 
@@ -79,7 +84,9 @@ class LiveTab:
     buttons: tuple[str, ...] = ("play", "pause", "step", "reset")
     play_label: str = BUTTONS["play"]
     linked: bool = False  # one control's new value may change others (a lane's objective brings its recipe)
+    tab_id: str = ""  # the tab's name in links (``ui.TABS``)
     built: dict[str, gr.components.Component] = field(default_factory=dict)
+    start_key: str | None = None  # the preset a page starts from (``preset_picker`` sets it)
 
     def __post_init__(self) -> None:
         self.state = gr.State(None, delete_callback=lambda s: s.close() if s is not None else None)
@@ -91,6 +98,7 @@ class LiveTab:
         """The preset menu (the presets' titles, then ``extra`` (title, key) choices) and the line under it
         that says what to watch for; hand both to ``wire``."""
         choices = [(p.title, p.key) for p in presets.values()] + list(extra)
+        self.start_key = start_key
         menu = gr.Dropdown(choices, value=start_key, label="preset", elem_id=f"{self.prefix}-preset")
         watch = gr.Markdown(f"*Watch for:* {presets[start_key].watch_for}", elem_id=f"{self.prefix}-watch")
         return menu, watch
@@ -102,6 +110,16 @@ class LiveTab:
                 label = self.play_label if action == "play" else BUTTONS[action]
                 self.built[action] = gr.Button(label, variant="primary" if action == "play" else "secondary",
                                                elem_id=f"{self.prefix}-{action}", min_width=90)
+
+    def link_button(self) -> None:
+        """'copy link to this setup', and the box that shows the link (to copy by hand where the browser
+        does not let a page write to the clipboard)."""
+        with gr.Row():
+            self.built["link"] = gr.Button("🔗 copy link to this setup", elem_id=f"{self.prefix}-copy-link",
+                                           size="sm", min_width=120, scale=0)
+            self.built["link_box"] = gr.Textbox(label="link to this setup (paste it in a slide or a chat)",
+                                                elem_id=f"{self.prefix}-link", interactive=False, buttons=["copy"],
+                                                scale=1, lines=1, max_lines=1)
 
     def widgets(self, names: Sequence[str] | None = None) -> None:
         """The widgets of the named controls (all when None), here in the tab's layout."""
@@ -127,10 +145,18 @@ class LiveTab:
         drawn = [self.state, self.live]
         boxes = [self.built[c.name] for c in self.controls]
 
-        def on_load(request: gr.Request):
-            return self.draw(self._session(None, request))
+        self.presets = presets or {}
+        self.setup_outputs = [*drawn, *([preset, watch] if preset is not None else []), *boxes]
 
-        app.load(on_load, None, drawn, api_visibility="private")
+        def on_load(request: gr.Request):
+            session, key = self._opened(request, presets)
+            return self.shown(session, key)
+
+        app.load(on_load, None, self.setup_outputs, api_visibility="private")
+        if "link" in self.built:
+            self.built["link"].click(lambda s, key: self.link_query(self._session(s), key, presets),
+                                     [self.state, preset], self.built["link_box"], api_visibility="private").then(
+                None, self.built["link_box"], self.built["link_box"], js=WRITE_LINK)
         for action in ("play", "pause", "step"):
             if action in self.buttons:
                 self.built[action].click(None, js=command_js(self.view_id, action))
@@ -148,6 +174,55 @@ class LiveTab:
             # a click elsewhere), which reloaded the preset and wiped the student's run and settings
             preset.select(self._on_preset(presets), [preset, self.state], [*drawn, watch, *boxes],
                           api_visibility="private", show_progress_on=[self.live])
+
+    def shown(self, session: TrainingSession, key: str | None) -> tuple:
+        """Values for ``setup_outputs``: the session drawn, the preset menu on ``key`` with its line, the
+        controls' values."""
+        menu = (key, watch_line(session, self.presets, key)) if len(self.setup_outputs) > 2 + len(self.controls) else ()
+        return (*self.draw(session), *menu, *self.values(session.pending))
+
+    # ------------------------------------------------------------------ links
+    def link_query(self, session: TrainingSession, key: str | None, presets: dict[str, Any] | None) -> str:
+        """The query of this page's setup: the preset in the menu (or the nearest one) and what differs."""
+        if not presets:
+            return f"tab={self.tab_id}"
+        base = presets.get(key) or min(presets.values(), key=lambda p: len(_differences(p.config, session.pending)))
+        names = [c.name for c in self.controls if not _drawn(session.pending, c.name)]
+        return setup_query(self.tab_id, base.key, base.config, session.pending, names)
+
+    def _opened(self, request: gr.Request | None, presets: dict[str, Any] | None) -> tuple[TrainingSession, str | None]:
+        """The page's first session: from the address's setup when it names this tab, else the start."""
+        page = getattr(request, "session_hash", None)
+        setup, notes = page_setup(dict(getattr(request, "query_params", None) or {}))
+        if setup is None or setup.tab != self.tab_id or not presets or self.start_key is None:
+            session = self._session(None, request)
+            if notes and self.prefix == "toy":  # the first tab says what the address got wrong
+                session.message = "⚠ " + "; ".join(notes)
+            return session, self.start_key
+        resolved = read_setup(setup, {c.name: c.kind for c in self.controls}, presets, self.start_key)
+        return self.open_setup(resolved, presets, page, notes=notes), resolved.preset
+
+    def open_setup(self, resolved: Resolved, presets: dict[str, Any], page: str | None = None,
+                   session: TrainingSession | None = None, notes: Sequence[str] = (), say: str = "") -> TrainingSession:
+        """A session (a new one, or ``session`` reset) built from ``resolved``, paused; a config this
+        server refuses falls back to the preset's, and the message says what was left out."""
+        notes = [*notes, *resolved.notes]
+        title = presets[resolved.preset].title
+        fresh = session is None
+        for config in (resolved.config, presets[resolved.preset].config):
+            try:
+                if session is None:
+                    session = self.new_session(config, page)
+                else:
+                    session.reset(config)
+                break
+            except GanlabError as exc:
+                notes.append(f"{exc} (started from the preset instead)")
+        if fresh and session.measure_on_load:
+            session.measure_now()
+        opened = say or f"opened a shared setup: {title} (press Play)"
+        session.message = opened + (" · ⚠ " + "; ".join(notes) if notes else "")
+        return session
 
     def _session(self, session: TrainingSession | None, request: gr.Request | None = None) -> TrainingSession:
         """The page's session, made from the start config the first time."""
@@ -206,6 +281,26 @@ def watch_line(session: TrainingSession, presets: dict[str, Any] | None, key: st
     base = base or min(presets.values(), key=lambda p: len(_differences(p.config, session.pending)))
     changed = ", ".join(_differences(base.config, session.pending)[:6])
     return f"*Custom settings* (from '{base.title}'; changed: {changed})."
+
+
+def _drawn(config: Any, name: str) -> bool:
+    """A drawn or uploaded point cloud is not a setting a link can carry: its ``data`` stays out."""
+    return name == "data" and getattr(config, "data", None) == "custom"
+
+
+# After "copy link": the query becomes the page's own address (a reload keeps the setup; presenter
+# mode stays on), goes to the clipboard where the browser allows it, and shows in full in the box.
+WRITE_LINK = """
+(query) => {
+  if (!query) { return query; }
+  const words = new URLSearchParams(query);
+  if (document.body.classList.contains("presenter")) { words.set("presenter", "1"); }
+  const url = window.location.origin + window.location.pathname + "?" + words.toString();
+  window.history.replaceState(null, "", url);
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(url).catch(() => {}); }
+  return url;
+}
+"""
 
 
 def _differences(a: Any, b: Any) -> list[str]:

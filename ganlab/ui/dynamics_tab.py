@@ -31,12 +31,14 @@ LECTURE = ("**The game.** G wants L(θ, ψ) small, D wants it large: training is
            "(ICML 2018).")
 
 
-def build(app: gr.Blocks) -> None:
-    tab = LiveTab("dyn", CONTROLS, lambda config, page: DynamicsSession(config, page), START.config)
+def build(app: gr.Blocks) -> LiveTab:
+    tab = LiveTab("dyn", CONTROLS, lambda config, page: DynamicsSession(config, page), START.config,
+                  tab_id="dynamics")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             preset, watch = tab.preset_picker(GAME_PRESETS, START.key)
             tab.transport()
+            tab.link_button()
             speed = gr.Radio(list(SPEEDS), value="4 updates a frame", label="speed", elem_id="dyn-speed")
             tab.widgets([c.name for c in CONTROLS[:4]])
             with gr.Accordion("step sizes, k, momentum and the start point", open=False):
@@ -48,6 +50,7 @@ def build(app: gr.Blocks) -> None:
     tab.wire(app, preset, watch, dict(GAME_PRESETS))
     speed.change(lambda s, chosen: _on_speed(tab, s, chosen), [tab.state, speed], [tab.state, tab.live],
                  api_visibility="private", show_progress="hidden")
+    return tab
 
 
 def _on_speed(tab: LiveTab, session: DynamicsSession, chosen: str):

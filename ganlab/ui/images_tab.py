@@ -34,15 +34,16 @@ CURVES_CAPTION = ("**Charts**: losses, gradient norms and D(real) vs D(fake) per
 
 def images_controller(device: str = "auto") -> LiveTab:
     return LiveTab("img", TRAINING + STRUCTURE, lambda config, page: ImageSession(config, page, device),
-                   START_PRESET.config, buttons=("play", "pause", "reset"))
+                   START_PRESET.config, buttons=("play", "pause", "reset"), tab_id="images")
 
 
-def build(app: gr.Blocks) -> None:
+def build(app: gr.Blocks) -> LiveTab:
     tab = images_controller()
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             preset, watch = tab.preset_picker(IMAGE_PRESETS, START_PRESET.key)
             tab.transport()
+            tab.link_button()
             with gr.Accordion("objective and training (applied live)", open=True):
                 tab.widgets([c.name for c in TRAINING])
             with gr.Accordion("data and networks (applied on Reset)", open=True):
@@ -55,6 +56,7 @@ def build(app: gr.Blocks) -> None:
             gr.Markdown(CURVES_CAPTION)
     tab.wire(app, preset, watch, dict(IMAGE_PRESETS))
     download.click(lambda s: _on_download(tab, s), [tab.state], saved, api_visibility="private")
+    return tab
 
 
 def _on_download(tab: LiveTab, session: ImageSession) -> str:

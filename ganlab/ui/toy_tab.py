@@ -54,17 +54,21 @@ LAYER_LABELS = {"surface": "D(x) / critic surface", "real": "real samples", "fak
 
 def toy_controller() -> LiveTab:
     return LiveTab("toy", TRAINING + STRUCTURE, lambda config, page: ToySession(config, page),
-                   get_preset(DEFAULT_PRESET).config)
+                   get_preset(DEFAULT_PRESET).config, tab_id="toy")
 
 
-def build(app: gr.Blocks) -> None:
+def build(app: gr.Blocks) -> LiveTab:
     """Lay out the tab and wire its events."""
     tab, start = toy_controller(), get_preset(DEFAULT_PRESET)
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             preset, watch = tab.preset_picker(PRESETS, start.key, [("Drawn distribution", DRAWN)])
             tab.transport()
-            speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)")
+            tab.link_button()
+            with gr.Row():
+                speed = gr.Radio(list(SPEEDS), value="full speed", label="speed (slow motion shows single steps)", scale=3)
+                stop_at = gr.Number(0, label="pause at step (0: play on)", precision=0, elem_id="toy-stop-at",
+                                    scale=1, min_width=120)
             layers = gr.CheckboxGroup([(LAYER_LABELS[k], k) for k in LAYERS], value=list(LAYERS), label="layers")
             split = gr.Checkbox(False, label="also measure precision and recall (quality and diversity apart)",
                                 elem_id="toy-split", elem_classes=ADVANCED)
@@ -86,11 +90,12 @@ def build(app: gr.Blocks) -> None:
             gr.Markdown(CHART_CAPTION)
     presets = {key: p for key, p in PRESETS.items()}
     tab.wire(app, preset, watch, presets)
-    _wire_extras(tab, presets, dict(preset=preset, watch=watch, speed=speed, layers=layers, split=split, draw_box=draw_box,
+    _wire_extras(tab, presets, dict(preset=preset, watch=watch, speed=speed, stop_at=stop_at, layers=layers, split=split, draw_box=draw_box,
                                     sketch=sketch, use_drawing=use_drawing, save=save, gif=gif, saved=saved,
                                     upload=upload))
     gr.api(toy_run, api_name="toy_run")
     gr.api(toy_live, api_name="toy_live", concurrency_limit=None)
+    return tab
 
 
 def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
@@ -102,9 +107,10 @@ def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
     # a collapse preset shows quality and diversity apart: high precision, low recall
     w["preset"].select(lambda key: True if "collapse" in getattr(presets.get(key), "tags", ()) else gr.skip(),
                        w["preset"], w["split"], **private)
-    gr.on([w["layers"].change, w["speed"].change, w["split"].change],
-          lambda s, chosen, speed, split: _on_view_options(tab, s, chosen, speed, split),
-          [tab.state, w["layers"], w["speed"], w["split"]], drawn, concurrency_limit=None, show_progress="hidden", **private)
+    gr.on([w["layers"].change, w["speed"].change, w["split"].change, w["stop_at"].submit, w["stop_at"].blur],
+          lambda s, chosen, speed, split, stop: _on_view_options(tab, s, chosen, speed, split, stop),
+          [tab.state, w["layers"], w["speed"], w["split"], w["stop_at"]], drawn, concurrency_limit=None,
+          show_progress="hidden", **private)
     w["use_drawing"].click(lambda s, d: _on_use_drawing(tab, presets, s, d), [tab.state, w["sketch"]],
                            [*drawn, w["watch"], *boxes], **private)
     w["save"].click(lambda s: _on_save(tab, s), [tab.state], w["saved"], **private)
@@ -121,10 +127,12 @@ def _on_drawn_preset(tab: LiveTab, key: str, session: ToySession):
     return (*tab.draw(session), f"*Watch for:* {DRAWN_WATCH}", gr.Accordion(open=True))
 
 
-def _on_view_options(tab: LiveTab, session: ToySession, chosen_layers: list[str], chosen_speed: str, split: bool):
+def _on_view_options(tab: LiveTab, session: ToySession, chosen_layers: list[str], chosen_speed: str, split: bool,
+                     stop_at: float | None):
     session = tab._session(session)
     session.layers = tuple(chosen_layers)
     session.steps_per_frame = SPEEDS.get(chosen_speed)
+    session.stop_at = int(stop_at) if stop_at and stop_at > 0 and stop_at < 2 ** 62 else None
     session.split_quality(bool(split))
     return tab.draw(session)
 

@@ -82,6 +82,7 @@ class TrainingSession:
         self.runs: list = self.build(config)
         self.playing = False
         self.steps_per_frame: int | None = None  # None: full speed; small numbers: slow motion
+        self.stop_at: int | None = None  # pause when the runs reach this generator step (None: play on)
         self._message = ""
         self.rate = 0.0  # training steps per second (per run) while playing
         self.fps = 0.0  # frames the page asked for, per second, while playing
@@ -219,7 +220,13 @@ class TrainingSession:
     def advance(self) -> None:
         """One training slice: the first run for TRAIN_SLICE seconds, the others the same number of steps."""
         capacity.use_threads(1)  # small networks run fastest on one thread (an image run may have set two)
-        n = self.runs[0].advance(TRAIN_SLICE / len(self.runs), self.steps_per_frame)
+        limit = self.steps_per_frame
+        if self.stop_at is not None:  # never past the step the page asked to pause at
+            left = max(0, self.stop_at - self.runs[0].step)
+            limit = left if limit is None else min(limit, left)
+        if limit == 0:
+            return
+        n = self.runs[0].advance(TRAIN_SLICE / len(self.runs), limit)
         for run in self.runs[1:]:
             run.advance(math.inf, n)
 
@@ -299,6 +306,12 @@ class TrainingSession:
         """Pause (with the reason as the message) when the page stopped asking or the play limit is
         reached; True when it did."""
         now = time.monotonic()
+        if self.stop_at is not None and self.runs[0].step >= self.stop_at:
+            with self.lock:  # the message arrives with this step's metrics, not the last measured ones
+                self.measure()
+            self.pause(f"paused at step {self.runs[0].step}, as asked: 'pause at step' is {self.stop_at} "
+                       "(raise it, or set 0, to go on)")
+            return True
         if now - self._asked_at > WATCHDOG_SECONDS:
             self.pause(f"paused: this page stopped asking for frames for {WATCHDOG_SECONDS:.0f} s "
                        "(connection lost, or hidden in the background); press Play to go on")
