@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ganlab.errors import GanlabError
 from ganlab.toy.experiment import train_and_evaluate
-from ganlab.toy.presets import get_preset, recommended
+from ganlab.toy.config import ToyConfig
+from ganlab.toy.presets import PRESETS, get_preset, recommended
 from ganlab.ui.toy_session import ToySession
 
 DEFAULT_PRESET = "nonsaturating"
@@ -31,9 +32,28 @@ def toy_run(data: str = "ring8", objective: str = "nonsaturating", steps: int = 
         return {"error": str(exc).splitlines()[0]}
 
 
-def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[dict]:
-    """Play a lecture preset live for ``seconds`` (1–120) and stream what the Toy 2D status line shows,
-    5 times a second: {step, steps_per_second, modes_covered, modes_total, hq_fraction, w1, message}.
+def toy_setup(link: str) -> ToyConfig:
+    """The Toy 2D config a shared link (or its query) opens; ``GanlabError`` when it names another tab or
+    has values the tab would refuse (the page opens those with a note; a script should know)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from ganlab.ui.links import read_setup, setup_from_query
+    from ganlab.ui.toy_controls import STRUCTURE, TRAINING
+
+    query = urlsplit(link).query if "?" in link else link.lstrip("?")
+    setup = setup_from_query(dict(parse_qsl(query)))
+    if setup.tab != "toy":
+        raise GanlabError(f"this link opens the '{setup.tab}' tab, not Toy 2D")
+    resolved = read_setup(setup, {c.name: c.kind for c in TRAINING + STRUCTURE}, PRESETS, DEFAULT_PRESET)
+    if resolved.notes:
+        raise GanlabError("; ".join(resolved.notes))
+    return resolved.config
+
+
+def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0, link: str = "") -> Iterator[dict]:
+    """Play a lecture preset (or the setup of a shared ``link``, when given) live for ``seconds`` (1–120)
+    and stream what the Toy 2D status line shows, 5 times a second: {step, steps_per_second,
+    modes_covered, modes_total, hq_fraction, w1, message}.
 
     The same session, training thread and frame loop as the tab (and the same cap on sessions
     training at once: beyond it, one update whose message says to wait). Each update it sends counts as
@@ -42,7 +62,8 @@ def toy_live(preset: str = DEFAULT_PRESET, seconds: float = 10.0) -> Iterator[di
         seconds = float(seconds)
         if not (1.0 <= seconds <= 120.0):  # also rejects NaN
             raise GanlabError(f"seconds must be between 1 and 120, got {seconds}")
-        session = ToySession(get_preset(str(preset)).config, film_frames=1)  # no GIF export through the API
+        config = toy_setup(str(link)) if link else get_preset(str(preset)).config
+        session = ToySession(config, film_frames=1)  # no GIF export through the API
     except (GanlabError, ValueError, TypeError, OverflowError) as exc:
         yield {"error": str(exc).splitlines()[0]}
         return

@@ -7,16 +7,13 @@ import tempfile
 import gradio as gr
 
 from ganlab.errors import GanlabError
-from ganlab.models.mlp import ACTIVATIONS
-from ganlab.toy.data import TOY_NAMES
 from ganlab.toy.drawing import points_from_drawing
 from ganlab.toy.presets import PRESETS, get_preset
-from ganlab.training.config import OPTIMIZERS
-from ganlab.training.priors import PRIOR_NAMES
 from ganlab.ui.canvas_view import nudge
-from ganlab.ui.controller import Control, LiveTab, training_controls, watch_line
+from ganlab.ui.controller import LiveTab, watch_line
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.toy_api import DEFAULT_PRESET, toy_live, toy_run
+from ganlab.ui.toy_controls import STRUCTURE, TRAINING
 from ganlab.ui.toy_session import ToySession
 from ganlab.ui.training_session import FRAME_PERIOD
 from ganlab.viz.panels import LAYERS
@@ -24,24 +21,6 @@ from ganlab.viz.panels import LAYERS
 DRAWN = "drawn"  # the UI-only preset: the data come from the canvas
 DRAWN_WATCH = ("Draw any shape on the canvas under 'draw your own data' and press 'use my drawing': the "
                "generator must learn your distribution. Thin strokes and separate blobs are the hard parts.")
-TRAINING = training_controls() + [  # applied to the running experiment when changed
-    Control("clip", "weight clip c", float),
-    Control("gp_weight", "gradient penalty λ", float),
-    Control("r1_weight", "R1 γ (R1 + R2 for r3gan)", float),
-    Control("label_smoothing", "one-sided label smoothing", float),
-    Control("instance_noise", "instance noise σ", float),
-]
-STRUCTURE = [  # wait for Reset: they shape the data or the networks
-    Control("data", "distribution", [*TOY_NAMES, "custom"]),
-    Control("optimizer", "optimizer", list(OPTIMIZERS)),
-    Control("hidden", "hidden width", int),
-    Control("depth", "hidden layers", int),
-    Control("activation", "activation", list(ACTIVATIONS)),
-    Control("latent_dim", "latent dimension", int),
-    Control("prior", "latent prior", list(PRIOR_NAMES)),
-    Control("pack", "pack m: D judges m samples at once (PacGAN; 1 = off)", int),
-    Control("seed", "seed", int),
-]
 CHART_CAPTION = ("**Charts**: losses and gradient norms per step; D(real) vs D(fake) (probabilities for a "
                  "discriminator, raw scores for a critic); modes covered and high-quality fraction (VEEGAN protocol, "
                  "3σ); the exact W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); "

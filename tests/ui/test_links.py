@@ -13,7 +13,7 @@ from ganlab.ui.dynamics_tab import CONTROLS as GAME_CONTROLS
 from ganlab.ui.images_tab import STRUCTURE as IMAGE_STRUCTURE, TRAINING as IMAGE_TRAINING
 from ganlab.ui.lessons import get_lesson, lesson_position, lessons, page_setup
 from ganlab.ui.links import parse_value, read_setup, setup_from_query, setup_query
-from ganlab.ui.toy_tab import STRUCTURE, TRAINING
+from ganlab.ui.toy_controls import STRUCTURE, TRAINING
 
 TABS = {"toy": (TRAINING + STRUCTURE, PRESETS, "nonsaturating"),
         "compare": (LANE_CONTROLS, LANE_PRESETS, "pair"),
@@ -99,3 +99,15 @@ def test_a_lesson_address_names_its_step():
     assert "the lessons are" in page_setup({"lesson": "nope"})[1][0]
     assert page_setup({"presenter": "1"}) == (None, [])
     assert get_lesson("gan-game").step(100) == get_lesson("gan-game").steps[-1]
+
+
+def test_a_link_plays_through_the_api():
+    from ganlab.ui.toy_api import toy_live, toy_setup
+
+    link = "http://127.0.0.1:7860/?tab=toy&preset=wgan-gp&lr_d=0.0007&seed=7&presenter=1"
+    assert toy_setup(link) == PRESETS["wgan-gp"].config.replace(lr_d=7e-4, seed=7)
+    with pytest.raises(GanlabError, match="not a number"):
+        toy_setup("?tab=toy&lr_d=abc")
+    updates = list(toy_live(seconds=1.0, link=link))
+    assert updates and "error" not in updates[0] and updates[-1]["step"] > 0
+    assert "error" in next(toy_live(link="?tab=images"))
