@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import numpy as np
+
 from ganlab.errors import GanlabError
 from ganlab.toy.config import TOY_STRUCTURAL, ToyConfig
 from ganlab.toy.experiment import toy_cost
@@ -31,6 +33,7 @@ class ToySession(TrainingSession):
     def __init__(self, config: ToyConfig, page: str | None = None, film_frames: int = FILM_FRAMES):
         self.film: deque[Frame] = deque(maxlen=film_frames)  # the latest frames, for the GIF
         self.quality_split = False  # also measure precision, recall, density, coverage (a view option)
+        self.transform = None  # an uploaded file's standardisation (point_files), for export in its units
         super().__init__(config, page)
 
     @property
@@ -53,6 +56,27 @@ class ToySession(TrainingSession):
 
     def apply_live(self, config: ToyConfig) -> None:
         self.run.apply(config)
+
+    # ------------------------------------------------------------------ your own data
+    def use_points(self, points, source: str, transform=None) -> None:
+        """Train on these points (a drawing's, or a file's after ``point_files.standardise``): a custom
+        distribution with fresh networks, the other settings as the controls have them."""
+        config = self.pending.replace(
+            data="custom", points=tuple((round(float(x), 4), round(float(y), 4)) for x, y in points))
+        self.reset(config, f"{source}: {len(points):,} points; press Play")
+        self.transform = transform  # file units → the view's (None for a drawing)
+
+    def points_csv(self, n: int = 1000) -> str:
+        """The real points (a custom distribution's own, else n drawn from it) and n generated ones, as CSV
+        (``point_files.points_csv``; in the file's units too when the data came from a file)."""
+        from ganlab.toy.point_files import points_csv
+
+        with self.lock:
+            exp = self.run.experiment
+            own = self.config.data == "custom"
+            real = np.asarray(self.config.points, dtype=np.float64) if own else exp.real_samples(n)
+            fake = exp.samples(n)
+        return points_csv({"real": real, "generated": fake}, self.transform if own else None)
 
     # ------------------------------------------------------------------ commands
     def load(self, path: str) -> None:

@@ -26,6 +26,8 @@ CHART_CAPTION = ("**Charts**: losses and gradient norms per step; D(real) vs D(f
                  "3σ); the exact W1 by optimal transport (POT) next to a critic's own estimate E f(x) − E f(G(z)); "
                  "grid JS (≤ log 2); with the box ticked, precision (quality) and recall (diversity) on k-NN balls "
                  "round the points: high quality is a precision, modes covered a coarse recall. Hover a chart for its values.")
+POINTS_LABEL = ("Or upload a CSV/TSV of 2D points: two columns x, y, a header line or none, at most 10,000 rows. "
+                "They are standardised into the view (one scale for both axes), and the status line shows the map.")
 SPEEDS = {"full speed": None, "slow: 20 steps/frame": 20, "slower: 5 steps/frame": 5, "slowest: 1 step/frame": 1}
 LAYER_LABELS = {"surface": "D(x) / critic surface", "real": "real samples", "fake": "generated samples",
                 "arrows": "generator gradients", "manifold": "generator manifold"}
@@ -55,10 +57,15 @@ def build(app: gr.Blocks) -> LiveTab:
                 tab.widgets([c.name for c in TRAINING])
             with gr.Accordion("data and networks (applied on Reset)", open=False, elem_classes=ADVANCED):
                 tab.widgets([c.name for c in STRUCTURE])
-            with gr.Accordion("draw your own data", open=False) as draw_box:
+            with gr.Accordion("your own data: draw it, or upload a CSV", open=False) as draw_box:
                 sketch = gr.Sketchpad(canvas_size=(320, 320), fixed_canvas=True, layers=False, type="numpy",
                                       image_mode="RGBA", label="draw in the square [-4, 4]²", elem_id="toy-sketch")
                 use_drawing = gr.Button("use my drawing", elem_id="toy-use-drawing")
+                gr.Markdown(POINTS_LABEL)
+                points_file = gr.UploadButton("upload points (CSV/TSV)", file_types=[".csv", ".tsv", ".txt"],
+                                              type="filepath", elem_id="toy-points-file")
+                export = gr.Button("export real and generated points (CSV)", elem_id="toy-export")
+                exported = gr.File(label="points (CSV)", interactive=False, elem_id="toy-exported")
             with gr.Accordion("save and load", open=False, elem_classes=ADVANCED):
                 save = gr.Button("save run (safetensors)")
                 gif = gr.Button("export the last 30 s as an animated GIF", elem_id="toy-gif")
@@ -70,7 +77,7 @@ def build(app: gr.Blocks) -> LiveTab:
     presets = {key: p for key, p in PRESETS.items()}
     tab.wire(app, preset, watch, presets)
     _wire_extras(tab, presets, dict(preset=preset, watch=watch, speed=speed, stop_at=stop_at, layers=layers, split=split, draw_box=draw_box,
-                                    sketch=sketch, use_drawing=use_drawing, save=save, gif=gif, saved=saved,
+                                    sketch=sketch, use_drawing=use_drawing, points_file=points_file, export=export, exported=exported, save=save, gif=gif, saved=saved,
                                     upload=upload))
     gr.api(toy_run, api_name="toy_run")
     gr.api(toy_live, api_name="toy_live", concurrency_limit=None)
@@ -92,6 +99,9 @@ def _wire_extras(tab: LiveTab, presets: dict, w: dict) -> None:
           show_progress="hidden", **private)
     w["use_drawing"].click(lambda s, d: _on_use_drawing(tab, presets, s, d), [tab.state, w["sketch"]],
                            [*drawn, w["watch"], *boxes], **private)
+    w["points_file"].upload(lambda s, path: _on_points_file(tab, presets, s, path), [tab.state, w["points_file"]],
+                            [*drawn, w["watch"], *boxes], **private)
+    w["export"].click(lambda s: _on_export(tab, s), [tab.state], [w["exported"], tab.live], **private)
     w["save"].click(lambda s: _on_save(tab, s), [tab.state], w["saved"], **private)
     w["gif"].click(lambda s: _on_gif(tab, s), [tab.state], [w["saved"], tab.live], **private)
     w["upload"].upload(lambda s, path: _on_upload(tab, presets, s, path), [tab.state, w["upload"]],
@@ -122,13 +132,32 @@ def _on_use_drawing(tab: LiveTab, presets: dict, session: ToySession, drawing):
         image = (drawing or {}).get("composite") if isinstance(drawing, dict) else drawing
         if image is None:
             raise GanlabError("draw something on the canvas first (a few strokes are enough)")
-        points = points_from_drawing(image, seed=session.pending.seed)
-        config = session.pending.replace(
-            data="custom", points=tuple((round(float(x), 3), round(float(y), 3)) for x, y in points))
-        session.reset(config, f"your drawing: {len(points)} points; press Play")
+        session.use_points(points_from_drawing(image, seed=session.pending.seed), "your drawing")
     except GanlabError as exc:
         session.message = f"⚠ {exc}"
     return (*tab.draw(session), watch_line(session, presets), *tab.values(session.pending))
+
+
+def _on_points_file(tab: LiveTab, presets: dict, session: ToySession, path: str | None):
+    from ganlab.toy.point_files import read_points
+
+    session = tab._session(session)
+    if path:
+        try:
+            points, transform = read_points(path)
+            session.use_points(points, f"{os.path.basename(path)}, standardised: {transform.describe()}", transform)
+        except GanlabError as exc:
+            session.message = f"⚠ {exc} (kept the current data)"
+    return (*tab.draw(session), watch_line(session, presets), *tab.values(session.pending))
+
+
+def _on_export(tab: LiveTab, session: ToySession):
+    session = tab._session(session)
+    path = os.path.join(tempfile.mkdtemp(prefix="ganlab-"), f"ganlab-{session.config.data}-step{session.run.step}-points.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(session.points_csv())
+    session.message = "exported the real and generated points (CSV: set, x, y), under 'your own data'"
+    return path, nudge(session)
 
 
 def _on_save(tab: LiveTab, session: ToySession) -> str:
