@@ -10,6 +10,7 @@ import torch
 from ganlab.errors import GanlabError
 from ganlab.images.config import IMAGE_STRUCTURAL, ImageConfig
 from ganlab.images.experiment import ImageExperiment, image_grid
+from ganlab.images.gpu_slices import SliceTrainer, on_zero_gpu
 from ganlab.training.history import HISTORY_KEYS, record_means
 from ganlab.training.lipschitz import PENALTIES
 
@@ -25,7 +26,9 @@ class ImageRun:
     def __init__(self, config: ImageConfig, device: str = "auto", measure_samples: int = 500):
         self.config = config
         self._measure_samples = measure_samples
-        self.reset(config, device)
+        # On a ZeroGPU Space this process has no GPU: the runs live on the CPU and train in borrowed slices
+        self.slices = SliceTrainer() if on_zero_gpu() else None
+        self.reset(config, "cpu" if self.slices is not None else device)
 
     def reset(self, config: ImageConfig, device: str | torch.device | None = None) -> None:
         self.config = config
@@ -73,6 +76,8 @@ class ImageRun:
         records, start = [], time.perf_counter()
         deadline = start + seconds
         try:
+            if self.slices is not None:  # a ZeroGPU Space: the slice runs on a borrowed GPU
+                records = self.slices.advance(self.experiment, max_steps or 10**9, seconds)
             while (max_steps is None or len(records) < max_steps) and (not records or time.perf_counter() < deadline):
                 records.append(self.experiment.trainer.step())
         finally:

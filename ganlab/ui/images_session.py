@@ -88,7 +88,10 @@ class ImageSession(TrainingSession):
     def status(self) -> str:
         run = self.run
         exp = run.experiment
-        parts = [f"**step {run.step}**", f"{run.images_per_second:.0f} images/s on {exp.device}"
+        where = str(exp.device)
+        if run.slices is not None:  # a ZeroGPU Space
+            where = "a borrowed ZeroGPU GPU, in slices" if run.slices.borrowing else "this server's CPU"
+        parts = [f"**step {run.step}**", f"{run.images_per_second:.0f} images/s on {where}"
                  + (" (bf16)" if exp.trainer.autocast is not None else ""), exp.dataset.describe()]
         if self.playing:
             parts.append(f"{self.fps:.1f} frames/s")
@@ -105,4 +108,5 @@ class ImageSession(TrainingSession):
                          + f" · precision **{m['precision'][-1]:.2f}** · recall **{m['recall'][-1]:.2f}** · "
                          f"density **{m['density'][-1]:.2f}** · coverage **{m['coverage'][-1]:.2f}**"
                          + f" · *metrics every {self.measure_every:g} s of play on {run.measure_samples} samples*")
-        return " · ".join(parts) + (f"\n\n{self.message}" if self.message else "")
+        notes = [n for n in (run.slices.note if run.slices is not None else "", self.message) if n]
+        return " · ".join(parts) + ("\n\n" + " · ".join(notes) if notes else "")
