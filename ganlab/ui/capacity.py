@@ -2,8 +2,9 @@
 giving memory back when sessions end.
 
 Settings (environment variables, read at start-up):
-- ``GANLAB_MAX_TRAINING`` (default 8): live runs training at the same time; the next student is
-  asked to wait instead of slowing everyone down.
+- ``GANLAB_MAX_TRAINING`` (default: what memory allows, ``memory_limit``, computed at start-up): live
+  runs training at the same time. Below it every student plays and the cores are shared; beyond it
+  a student waits in line, sees their place and an estimate, and starts by themselves.
 - ``GANLAB_MAX_PLAY_SECONDS`` (default 1800): a run that plays this long pauses itself, so a
   forgotten tab does not hold a slot and a core all afternoon.
 - ``GANLAB_SESSION_MB`` (default 1024) and ``GANLAB_SESSION_GFLOP`` (default 50): the most memory one
@@ -19,6 +20,8 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
+from collections import deque
 
 from ganlab.errors import GanlabError
 from ganlab.training.fast.allocator import keep_freed_memory, return_freed_memory
@@ -33,7 +36,28 @@ def _env_int(name: str, default: int, lo: int, hi: int) -> int:
     return min(max(value, lo), hi)
 
 
-MAX_TRAINING = _env_int("GANLAB_MAX_TRAINING", 8, 1, 1000)
+TYPICAL_SESSION_MB = 64  # a live MNIST session (networks, Adam, snapshot, a step's activations); a toy one takes ~4
+RESERVED_MB = 1024  # the server itself, Gradio, POT and the page assets
+
+
+def available_mb() -> int:
+    """Memory the system can still give this server (MemAvailable), in MB; 4096 where it cannot say."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 4096
+
+
+def memory_limit(free_mb: int, per_session_mb: int = TYPICAL_SESSION_MB, reserved_mb: int = RESERVED_MB) -> int:
+    """Sessions that may train at once: what memory allows, (free − reserved) / per session, at least 1."""
+    return max(1, (free_mb - reserved_mb) // per_session_mb)
+
+
+MAX_TRAINING = _env_int("GANLAB_MAX_TRAINING", min(memory_limit(available_mb()), 1000), 1, 1000)
 MAX_PLAY_SECONDS = _env_int("GANLAB_MAX_PLAY_SECONDS", 30 * 60, 5, 24 * 3600)
 SESSION_MB = _env_int("GANLAB_SESSION_MB", 1024, 16, 1024 * 1024)
 SESSION_GFLOP = _env_int("GANLAB_SESSION_GFLOP", 50, 1, 10**6)
@@ -48,31 +72,64 @@ def check_cost(cost: StepCost) -> None:
 
 
 class TrainingSlots:
-    """At most ``limit`` holders at once; ``try_acquire`` never blocks."""
+    """At most ``limit`` holders at once, and a first-come line for the rest; ``try_acquire`` never blocks."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self._held = 0
         self._lock = threading.Lock()
+        self._line: list[str] = []  # who waits, first come first served
+        self._releases: deque[float] = deque(maxlen=8)  # when slots came back (for the estimate)
 
     @property
     def in_use(self) -> int:
         return self._held
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, who: str | None = None) -> bool:
+        """Take a slot if one is free and nobody waits ahead of ``who``; else ``who`` joins the line."""
         with self._lock:
-            if self._held >= self.limit:
-                return False
-            self._held += 1
-            return True
+            ahead = self._line.index(who) if who in self._line else len(self._line)
+            if self._held < self.limit and ahead == 0:
+                self._held += 1
+                if who in self._line:
+                    self._line.remove(who)
+                return True
+            if who is not None and who not in self._line:
+                self._line.append(who)
+            return False
+
+    def leave(self, who: str) -> None:
+        """``who`` stops waiting."""
+        with self._lock:
+            if who in self._line:
+                self._line.remove(who)
+
+    def position(self, who: str) -> int:
+        """``who``'s place in the line, from 1 (0: not waiting)."""
+        with self._lock:
+            return self._line.index(who) + 1 if who in self._line else 0
 
     def release(self) -> None:
         with self._lock:
             self._held = max(0, self._held - 1)
+            self._releases.append(time.monotonic())
 
-    def busy_message(self) -> str:
-        return (f"⏳ {self.limit} sessions are training on this server right now, the most it runs at once. "
-                "Please wait a moment and press Play again (your settings are kept).")
+    def estimate(self, place: int) -> float | None:
+        """Seconds until ``place`` in line is served, from how often slots came back lately (None: no idea yet)."""
+        times = list(self._releases)
+        if len(times) < 2:
+            return None
+        return place * (times[-1] - times[0]) / (len(times) - 1)
+
+    def busy_message(self, who: str | None = None) -> str:
+        place = self.position(who) if who is not None else 0
+        if not place:
+            return (f"⏳ {self.limit} sessions are training on this server right now, the most its memory allows. "
+                    "Please wait a moment and press Play again (your settings are kept).")
+        eta = self.estimate(place)
+        when = f"about {eta:.0f} s" if eta is not None else "as soon as a run ends"
+        return (f"⏳ waiting in line: you are number {place}; {self.limit} sessions are training, the most this "
+                f"server's memory allows. Your run starts by itself ({when}); Pause leaves the line.")
 
 
 SLOTS = TrainingSlots(MAX_TRAINING)
@@ -103,7 +160,7 @@ class Turnstile:
 # Training slices take turns on the cores instead of all threads fighting over Python's GIL at once
 # (with 8 threads contending, each torch call waited for the GIL and throughput fell 4×): at most one
 # slice per core runs at a time; the others wait here.
-CORE_SLICES = max(1, min(os.cpu_count() or 1, 4))
+CORE_SLICES = _env_int("GANLAB_CORE_SLICES", max(1, min(os.cpu_count() or 1, 4)), 1, 64)
 CORES = Turnstile(threading.BoundedSemaphore(CORE_SLICES))
 
 

@@ -35,6 +35,7 @@ from ganlab.ui import capacity
 FRAME_PERIOD = 0.2  # the shortest time between two frames a page asks for (5 frames/s at most)
 TRAIN_SLICE = 0.05  # seconds the background trainer holds the lock at a time
 WATCHDOG_SECONDS = 20.0  # a playing run pauses when no frame was asked for this long
+LINE_POLL_SECONDS = 0.5  # how often a session waiting for a training slot looks again
 CHART_PERIOD = 1.0  # charts travel with at most one frame a second while playing
 
 # Every session by its token, for the page's frame requests (``ui.canvas_view``). Weak: a session
@@ -81,6 +82,7 @@ class TrainingSession:
         self.lock = capacity.Turnstile(threading.Lock())  # knows who waits for it: see _train
         self.runs: list = self.build(config)
         self.playing = False
+        self.waiting = False  # in line for a training slot (``capacity.SLOTS``)
         self.steps_per_frame: int | None = None  # None: full speed; small numbers: slow motion
         self.stop_at: int | None = None  # pause when the runs reach this generator step (None: play on)
         self._message = ""
@@ -247,9 +249,43 @@ class TrainingSession:
             return True
         if not self.runs:
             return False
-        if not capacity.SLOTS.try_acquire():
-            self.message = capacity.SLOTS.busy_message()
+        if not capacity.SLOTS.try_acquire(self.token):
+            self.touch()
+            self.message = capacity.SLOTS.busy_message(self.token)
+            if not self.waiting:  # wait in line: the run starts by itself when a slot comes back
+                self.waiting = True
+                threading.Thread(target=self._wait_in_line, args=(max_seconds,), name="ganlab-line", daemon=True).start()
             return False
+        self.waiting = False
+        self._begin(max_seconds)
+        return True
+
+    def _wait_in_line(self, max_seconds: float | None) -> None:
+        """Keep this session's place in line, its message current, and start it when its turn comes;
+        give the place up if the page stops asking (closed, or its connection lost)."""
+        while self.waiting and self.runs:
+            time.sleep(LINE_POLL_SECONDS)
+            if not self.waiting or not self.runs:
+                break
+            if time.monotonic() - self._asked_at > WATCHDOG_SECONDS:
+                self.leave_line(f"stopped waiting: this page stopped asking for {WATCHDOG_SECONDS:.0f} s; press Play")
+                break
+            if capacity.SLOTS.try_acquire(self.token):
+                self.waiting = False
+                self._begin(max_seconds)
+                break
+            message = capacity.SLOTS.busy_message(self.token)
+            if message != self._message:
+                self.message = message
+
+    def leave_line(self, message: str = "left the line: press Play to wait again") -> None:
+        if self.waiting:
+            self.waiting = False
+            capacity.SLOTS.leave(self.token)
+            self.message = message
+
+    def _begin(self, max_seconds: float | None) -> None:
+        """Play: a slot is held; the training thread starts."""
         if self._thread is not None:
             self._thread.join()
         self.touch()
@@ -259,9 +295,9 @@ class TrainingSession:
         limit = capacity.MAX_PLAY_SECONDS if max_seconds is None else max_seconds
         self._thread = threading.Thread(target=self._train, args=(limit,), name="ganlab-train", daemon=True)
         self._thread.start()
-        return True
 
     def pause(self, message: str = "paused") -> None:
+        self.leave_line()
         if self.playing:
             self.playing = False
             self.message = message
@@ -371,24 +407,26 @@ class TrainingSession:
                 "panels": panels, "complete": charts, "period": self.page_period}
 
     def stream(self, max_seconds: float | None = None, period: float = FRAME_PERIOD) -> Iterator[None]:
-        """Play for a client without a page (the API): yields every ``period`` seconds while training,
-        once more when it stopped. Each yield counts as a frame asked for."""
-        if not self.start(max_seconds):
-            yield
-            return
+        """Play for a client without a page (the API): yields at once, then every ``period`` seconds while
+        training or waiting in line for a slot, once more when it stopped. Each yield counts as a frame
+        asked for."""
+        self.start(max_seconds)
         try:
-            while self.playing:
+            yield  # at once: the first update needs no training (or says where in line it waits)
+            while self.playing or self.waiting:
                 time.sleep(period)
                 self.touch()
                 yield
             self.wait()
             yield
         finally:
+            self.leave_line()
             self.playing = False
             self.wait()
 
     def close(self) -> None:
         """Stop and drop the networks (called when the page closes); memory goes back to the system."""
+        self.leave_line()
         self.playing = False
         self.wait(5.0)
         with self.lock:

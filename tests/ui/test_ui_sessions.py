@@ -185,18 +185,38 @@ def test_image_session_plays_and_measures():
     assert bars["kind"] == "bars" and len(bars["labels"]) == 10 and "classes" in frame["status"]
 
 
-def test_beyond_the_training_cap_a_student_is_asked_to_wait(monkeypatch):
+def test_beyond_the_training_cap_a_student_waits_in_line_and_starts_by_themselves(monkeypatch):
     from ganlab.ui import capacity
 
     monkeypatch.setattr(capacity, "SLOTS", capacity.TrainingSlots(1))
-    first, second = ToySession(get_preset("nonsaturating").config), ToySession(get_preset("nonsaturating").config)
-    assert first.start(max_seconds=5)  # the first student holds the only slot
-    assert not second.start(max_seconds=5)
-    assert "please wait" in second.payload()["status"].lower() and not second.playing and second.run.step == 0
-    first.pause()
-    first.wait(5)
-    assert capacity.SLOTS.in_use == 0  # the slot came back
-    assert len(_play(second, 0.5)) >= 1 and second.run.step > 0
+    first, second, third = (ToySession(get_preset("nonsaturating").config) for _ in range(3))
+    try:
+        assert first.start(max_seconds=30)  # the first student holds the only slot
+        assert not second.start(max_seconds=30) and not third.start(max_seconds=30)
+        assert "you are number 1" in second.payload()["status"] and "you are number 2" in third.payload()["status"]
+        assert second.waiting and not second.playing and second.run.step == 0
+        third.pause()  # Pause leaves the line; the one behind moves up
+        assert not third.waiting and capacity.SLOTS.position(third.token) == 0
+        first.pause()
+        first.wait(5)
+        deadline = time.monotonic() + 5
+        while not second.playing and time.monotonic() < deadline:
+            second.touch()
+            time.sleep(0.1)
+        assert second.playing and not second.waiting  # started by itself, no click needed
+        assert "you are number" not in second.payload()["status"]
+    finally:
+        for s in (first, second, third):
+            s.close()
+    assert capacity.SLOTS.in_use == 0  # every slot came back
+
+
+def test_the_limit_comes_from_memory():
+    from ganlab.ui import capacity
+
+    assert capacity.memory_limit(16 * 1024) == (16 * 1024 - 1024) // 64 == 240  # a 16 GB Space
+    assert capacity.memory_limit(512) == 1
+    assert capacity.MAX_TRAINING >= 1
 
 
 def test_a_run_pauses_itself_at_the_play_limit_and_says_so():
