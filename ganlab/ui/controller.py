@@ -29,7 +29,7 @@ from ganlab.errors import GanlabError
 from ganlab.training.lipschitz import LIPSCHITZ_METHODS
 from ganlab.training.objectives import OBJECTIVE_NAMES
 from ganlab.ui.canvas_view import command_js, live_view, nudge
-from ganlab.ui.lessons import page_setup
+from ganlab.ui.lessons import lesson_position, page_setup
 from ganlab.ui.links import Resolved, read_setup, setup_query
 from ganlab.ui.presenter import ADVANCED
 from ganlab.ui.training_session import TrainingSession
@@ -200,12 +200,14 @@ class LiveTab:
                 session.message = "⚠ " + "; ".join(notes)
             return session, self.start_key
         resolved = read_setup(setup, {c.name: c.kind for c in self.controls}, presets, self.start_key)
-        return self.open_setup(resolved, presets, page, notes=notes), resolved.preset
+        _, step, _ = lesson_position(dict(getattr(request, "query_params", None) or {}))
+        return self.open_setup(resolved, presets, page, notes=notes, step=step or None), resolved.preset
 
     def open_setup(self, resolved: Resolved, presets: dict[str, Any], page: str | None = None,
-                   session: TrainingSession | None = None, notes: Sequence[str] = (), say: str = "") -> TrainingSession:
+                   session: TrainingSession | None = None, notes: Sequence[str] = (), step: int | None = None) -> TrainingSession:
         """A session (a new one, or ``session`` reset) built from ``resolved``, paused; a config this
-        server refuses falls back to the preset's, and the message says what was left out."""
+        server refuses falls back to the preset's, and the message says what was left out (and which
+        lesson ``step`` this is, for a lesson's)."""
         notes = [*notes, *resolved.notes]
         title = presets[resolved.preset].title
         fresh = session is None
@@ -220,7 +222,7 @@ class LiveTab:
                 notes.append(f"{exc} (started from the preset instead)")
         if fresh and session.measure_on_load:
             session.measure_now()
-        opened = say or f"opened a shared setup: {title} (press Play)"
+        opened = f"lesson step {step}: {title} (press Play)" if step else f"opened a shared setup: {title} (press Play)"
         session.message = opened + (" · ⚠ " + "; ".join(notes) if notes else "")
         return session
 

@@ -62,8 +62,7 @@ def wire(app: gr.Blocks, parts: dict, tabs: gr.Tabs, live: dict[str, LiveTab], m
                 shown += [gr.skip()] * len(tab.setup_outputs)
                 continue
             resolved = read_setup(step.setup, {c.name: c.kind for c in tab.controls}, tab.presets, tab.start_key)
-            session = tab.open_setup(resolved, tab.presets, session=tab._session(session),
-                                     say=f"lesson step {number}: {tab.presets[resolved.preset].title} (press Play)")
+            session = tab.open_setup(resolved, tab.presets, session=tab._session(session), step=number)
             shown += list(tab.shown(session, resolved.preset))
         return [gr.Tabs(selected=step.setup.tab), gr.Group(visible=True), bar_text(lesson, number), (key, number),
                 f"lesson={key}&step={number}", *shown]

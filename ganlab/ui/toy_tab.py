@@ -65,7 +65,7 @@ def build(app: gr.Blocks) -> LiveTab:
                 points_file = gr.UploadButton("upload points (CSV/TSV)", file_types=[".csv", ".tsv", ".txt"],
                                               type="filepath", elem_id="toy-points-file")
                 export = gr.Button("export real and generated points (CSV)", elem_id="toy-export")
-                exported = gr.File(label="points (CSV)", interactive=False, elem_id="toy-exported")
+                exported = gr.File(label="points (CSV)", interactive=False, elem_id="toy-exported", height=90)
             with gr.Accordion("save and load", open=False, elem_classes=ADVANCED):
                 save = gr.Button("save run (safetensors)")
                 gif = gr.Button("export the last 30 s as an animated GIF", elem_id="toy-gif")

@@ -30,7 +30,7 @@ def test_uploading_points_trains_on_them_and_bad_files_get_a_line_each(app_url, 
     text = _upload(page, str(good), "moons.csv")
     assert "800 points" in text and "x′ = (x − 5" in text, text
     page.wait_for_function("document.querySelector('#toy-live .gl-live').__ganlab.titles.view.includes('on custom')",
-                           timeout=15000)
+                           timeout=30000)
     for path, words in ((with_nan, "row 2: 'nan' is not a finite number"), (one_column, "row 1 has 1 column"),
                         (huge, "at most 10,000 rows"), (binary, "not a text file")):
         text = _upload(page, str(path), words)
@@ -39,7 +39,7 @@ def test_uploading_points_trains_on_them_and_bad_files_get_a_line_each(app_url, 
     page.wait_for_function("/step [1-9]/.test(document.querySelector('#toy-status').innerText)", timeout=30000)
     page.click("#toy-pause")
     page.click("#toy-export")
-    page.wait_for_selector("#toy-exported a[href*='.csv']", timeout=15000)
+    page.wait_for_selector("#toy-exported a[href*='.csv']", timeout=30000)
     assert "exported the real and generated points" in page.inner_text("#toy-status")
     assert not page.errors, page.errors
     page.close()
