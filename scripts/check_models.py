@@ -62,7 +62,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", action="store_true", help="rewrite the model cards' metrics and bar lines")
     args = parser.parse_args()
-    print(f"{SAMPLES:,} samples per model, on {machine_description()}", file=sys.stderr)
+    machine = machine_description()
+    print(f"{SAMPLES:,} samples per model, on the {machine['cpu']} ({machine['cores']} cores)", file=sys.stderr)
     print("| model | data | classes | class KL | confidence | Fréchet (real vs real) | precision | recall | density | "
           "coverage | bar |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
