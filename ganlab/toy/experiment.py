@@ -8,6 +8,8 @@ This is what the CLI, the UI and notebooks hold on to::
 """
 from __future__ import annotations
 
+import functools
+
 import time
 
 import numpy as np
@@ -39,9 +41,19 @@ def build_toy_networks(config: ToyConfig, device: torch.device) -> tuple[torch.n
 
 
 def toy_cost(config: ToyConfig) -> StepCost:
-    """What one training step of ``config`` will cost (``training.cost``), before anything is built."""
-    return step_cost(lambda: build_toy_networks(config, torch.device("meta")), config.latent_dim, (2,), config.batch,
-                     config.n_critic, config.pack, config.lipschitz_method in PENALTIES)
+    """What one training step of ``config`` will cost (``training.cost``), before anything is built;
+    remembered per network shape (a class of 30 opening the same preset sizes it once)."""
+    return _shape_cost(config.hidden, config.depth, config.activation, config.latent_dim, config.pack, config.batch,
+                       config.n_critic, config.lipschitz_method in PENALTIES, config.precision)
+
+
+@functools.lru_cache(maxsize=256)
+def _shape_cost(hidden: int, depth: int, activation: str, latent_dim: int, pack: int, batch: int, n_critic: int,
+                penalty: bool, precision: str) -> StepCost:
+    shape = ToyConfig(hidden=hidden, depth=depth, activation=activation, latent_dim=latent_dim, pack=pack, batch=batch,
+                      n_critic=n_critic, precision=precision)
+    return step_cost(lambda: build_toy_networks(shape, torch.device("meta")), latent_dim, (2,), batch, n_critic, pack,
+                     penalty)
 
 
 class ToyExperiment:

@@ -7,6 +7,7 @@ from gradio_client import Client
 
 STUDENTS = 30
 SECONDS = 30
+SOLO_SECONDS = 8
 PRESET = "nonsaturating"  # one preset for all: the class's total compares with one student alone
 
 
@@ -18,9 +19,8 @@ def _rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def _student(url: str, seconds: float) -> tuple[float, list[float], list[dict]]:
+def _student(client: Client, seconds: float) -> tuple[float, list[float], list[dict]]:
     """(when the call was made, when each update arrived, the updates)."""
-    client = Client(url, verbose=False)
     asked = time.perf_counter()
     job = client.submit(PRESET, seconds, api_name="/toy_live")
     arrivals, updates, seen = [], [], 0
@@ -34,9 +34,9 @@ def _student(url: str, seconds: float) -> tuple[float, list[float], list[dict]]:
     return asked, arrivals, updates
 
 
-def _class(url: str, students: int, seconds: float) -> list:
-    with ThreadPoolExecutor(students) as pool:
-        return list(pool.map(lambda _: _student(url, seconds), range(students)))
+def _class(clients: list[Client], seconds: float) -> list:
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(lambda client: _student(client, seconds), clients))
 
 
 def _rate(updates: list[dict], seconds: float) -> float:
@@ -44,14 +44,16 @@ def _rate(updates: list[dict], seconds: float) -> float:
 
 
 def test_thirty_students_train_at_once_fairly_and_memory_comes_back(app_url, app_pid, margin):
-    (_, _, alone), = _class(app_url, 1, 10)
-    solo = _rate(alone, 10)
+    with ThreadPoolExecutor(STUDENTS) as pool:  # every student opens the app once
+        clients = list(pool.map(lambda _: Client(app_url, verbose=False), range(STUDENTS)))
+    (_, _, alone), = _class(clients[:1], SOLO_SECONDS)
+    solo = _rate(alone, SOLO_SECONDS)
     # A first, shorter class warms the server up: its worker threads and the allocator's high-water mark
     # for 30 concurrent runs are one-off costs, not a leak (classes after it add nothing).
-    _class(app_url, STUDENTS, 5)
+    _class(clients, 5)
     time.sleep(2)
     before = _rss_mb(app_pid)
-    results = _class(app_url, STUDENTS, SECONDS)
+    results = _class(clients, SECONDS)
     firsts, rates, fps = [], [], []
     for asked, arrivals, updates in results:
         assert not any("error" in u for u in updates), updates[:2]
