@@ -80,6 +80,7 @@ class TrainingSession:
         self.config = config  # what the runs train with
         self.pending = config  # what the controls say: structural changes wait here for Reset
         self.lock = capacity.Turnstile(threading.Lock())  # knows who waits for it: see _train
+        self._settings = threading.RLock()  # config and pending change one control at a time
         self.runs: list = self.build(config)
         self.playing = False
         self.waiting = False  # in line for a training slot (``capacity.SLOTS``)
@@ -141,7 +142,12 @@ class TrainingSession:
     # ------------------------------------------------------------------ settings
     def set_field(self, name: str, value: Any) -> FieldNote:
         """Adopt a control's new value: live for a training setting, at the next Reset for a structural
-        one; a value the config refuses leaves everything as it was and says why."""
+        one; a value the config refuses leaves everything as it was and says why. Changes of several
+        controls at once (their events run side by side) take turns: none overwrites another."""
+        with self._settings:
+            return self._set_field(name, value)
+
+    def _set_field(self, name: str, value: Any) -> FieldNote:
         kept = getattr(self.pending, name)
         try:
             pending = self.pending.replace(**{name: value})
@@ -175,8 +181,8 @@ class TrainingSession:
         """Fresh runs from ``config`` (default: the controls' settings, pending changes included)."""
         self.pause()
         self.wait(5.0)
-        config = self.pending if config is None else config
-        with self.lock:
+        with self._settings, self.lock:  # a control's change in flight lands before the rebuild, not after
+            config = self.pending if config is None else config
             self.runs = self.build(config)
             self.config = self.pending = config
             self.rate = self.fps = 0.0  # a fresh run has no speed yet

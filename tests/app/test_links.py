@@ -32,11 +32,16 @@ def test_a_copied_link_opens_the_same_setup_and_run(app_url, browser):
     lr = page.locator("#toy-lr_d input")
     lr.fill("0.0007")
     lr.press("Enter")
+    page.wait_for_function("document.querySelector('#toy-watch').innerText.includes('lr_d')", timeout=15000)
     page.click("text=data and networks")
     seed = page.locator("#toy-seed input")
     seed.fill("7")
     seed.press("Enter")
-    page.wait_for_function("document.querySelector('#toy-watch').innerText.includes('seed')", timeout=15000)
+    try:
+        page.wait_for_function("document.querySelector('#toy-watch').innerText.includes('seed') && "
+                               "document.querySelector('#toy-watch').innerText.includes('lr_d')", timeout=15000)
+    except Exception:
+        raise AssertionError((page.inner_text("#toy-watch"), lr.input_value(), seed.input_value(), _status(page)))
     page.click("#toy-reset")  # the seed waits for Reset
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('fresh networks')", timeout=15000)
     page.click("#toy-copy-link")

@@ -293,3 +293,24 @@ def test_the_mode_map_lights_covered_modes_only():
     y, x = gap + 0 * 4, gap + 3 * (block + gap) + 7 * 4  # block 3 (top row), row 0, column 7
     assert tuple(image[y, x]) == (0, 109, 44)  # the fullest mode: darkest green
     assert tuple(image[y, x + 4]) == (60, 60, 60)  # its neighbour 308: never seen
+
+
+def test_two_controls_changed_at_once_both_land():
+    """Gradio runs two boxes' change events side by side; one must not overwrite the other's setting
+    (a copied link once lost its learning rate to the seed changed a moment later)."""
+    import threading
+
+    session = ToySession(get_preset("wgan-gp").config)
+    try:
+        for i in range(30):
+            lr, seed = 1e-4 * (i + 1), 100 + i
+            threads = [threading.Thread(target=session.set_field, args=("lr_d", lr)),
+                       threading.Thread(target=session.set_field, args=("seed", seed))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert (session.pending.lr_d, session.pending.seed) == (lr, seed)
+            assert session.config.lr_d == lr  # a training setting applies live; the seed waits for Reset
+    finally:
+        session.close()
