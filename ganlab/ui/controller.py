@@ -193,14 +193,15 @@ class LiveTab:
     def _opened(self, request: gr.Request | None, presets: dict[str, Any] | None) -> tuple[TrainingSession, str | None]:
         """The page's first session: from the address's setup when it names this tab, else the start."""
         page = getattr(request, "session_hash", None)
-        setup, notes = page_setup(dict(getattr(request, "query_params", None) or {}))
+        params = dict(getattr(request, "query_params", None) or {})
+        setup, notes = page_setup(params)
         if setup is None or setup.tab != self.tab_id or not presets or self.start_key is None:
             session = self._session(None, request)
             if notes and self.prefix == "toy":  # the first tab says what the address got wrong
                 session.message = "⚠ " + "; ".join(notes)
             return session, self.start_key
         resolved = read_setup(setup, {c.name: c.kind for c in self.controls}, presets, self.start_key)
-        _, step, _ = lesson_position(dict(getattr(request, "query_params", None) or {}))
+        _, step, _ = lesson_position(params)
         return self.open_setup(resolved, presets, page, notes=notes, step=step or None), resolved.preset
 
     def open_setup(self, resolved: Resolved, presets: dict[str, Any], page: str | None = None,

@@ -4,6 +4,15 @@ import re
 from test_app_browser import _open
 
 
+def _page(browser, url: str, width: int = 1400, height: int = 1100):
+    """A fresh page on ``url``; page errors are collected in ``page.errors``."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url)
+    return page
+
+
 def _status(page) -> str:
     return page.inner_text("#toy-status")
 
@@ -52,10 +61,7 @@ def test_a_copied_link_opens_the_same_setup_and_run(app_url, browser):
     assert page.evaluate("window.location.href") == link  # a reload keeps the setup
     original = _play_to_step_100(page)
 
-    other = browser.new_page(viewport={"width": 1400, "height": 1100})
-    other.errors = []
-    other.on("pageerror", lambda e: other.errors.append(str(e)))
-    other.goto(link)
+    other = _page(browser, link)
     other.wait_for_selector("#toy-live canvas", timeout=60000)
     other.wait_for_function("document.querySelector('#toy-status').innerText.includes('opened a shared setup')",
                             timeout=60000)
@@ -73,10 +79,7 @@ def test_a_copied_link_opens_the_same_setup_and_run(app_url, browser):
 
 
 def test_bad_link_values_give_one_line_and_the_defaults(app_url, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(app_url.rstrip("/") + "/?tab=toy&preset=nope&lr_d=abc&hidden=99999999&colour=red&seed=1.5")
+    page = _page(browser, app_url.rstrip("/") + "/?tab=toy&preset=nope&lr_d=abc&hidden=99999999&colour=red&seed=1.5")
     page.wait_for_selector("#toy-live canvas", timeout=60000)
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('⚠')", timeout=30000)
     text = _status(page)
@@ -92,10 +95,7 @@ def test_bad_link_values_give_one_line_and_the_defaults(app_url, browser):
 
 
 def test_a_lesson_walks_forward_and_back_in_presenter_mode(app_url, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(app_url.rstrip("/") + "/?lesson=mode-collapse&presenter=1")
+    page = _page(browser, app_url.rstrip("/") + "/?lesson=mode-collapse&presenter=1", 1280, 900)
     page.wait_for_selector("#lesson-bar", timeout=60000)
     page.wait_for_function("document.querySelector('#lesson-text').innerText.includes('step 1 of 7')", timeout=30000)
     page.wait_for_function("document.querySelector('#toy-status').innerText.includes('lesson step 1')", timeout=30000)
